@@ -1,0 +1,65 @@
+/*
+ * core: one EST request in, one response out. Knows nothing of FastCGI,
+ * environment variables or files: the adapter (estd.c) fills est_request
+ * from what the front server handed over and writes est_response back.
+ */
+#ifndef EST_CORE_H
+#define EST_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "est/buf.h"
+#include "est/policy.h"
+#include "est/service.h"
+
+#define EST_PATH_PREFIX		"/.well-known/est/"
+#define EST_PATH_MAX		1024
+
+enum est_tls_verify {
+	EST_TLS_NONE,		/* no certificate presented */
+	EST_TLS_SUCCESS,	/* the front server verified one */
+	EST_TLS_FAILED,		/* presented, and the front server rejected it */
+	EST_TLS_VERIFY_MAX
+};
+
+struct est_peer {
+	enum est_tls_verify	 verify;
+	const char		*cert_pem;	/* may be NULL */
+	size_t			 cert_pem_len;
+};
+
+struct est_request {
+	const char		*method;
+	const char		*path;		/* decoded: SCRIPT_NAME + PATH_INFO */
+	const char		*content_type;	/* may be NULL */
+	const uint8_t		*body;
+	size_t			 body_len;
+	int			 body_too_large;/* the adapter stopped reading at the cap */
+	struct est_peer		 peer;
+	time_t			 now;		/* 0: the current time */
+};
+
+struct est_response {
+	int			 status;
+	const char		*content_type;
+	const char		*allow;		/* for 405 */
+	int			 base64_encoded;/* add Content-Transfer-Encoding: base64 */
+	struct buf		 body;
+	/* For the request log line. */
+	enum est_op		 op;
+	char			 identity[160];	/* client certificate subject */
+	char			 reason[200];	/* why it failed, or what was issued */
+};
+
+void	est_response_init(struct est_response *);
+void	est_response_free(struct est_response *);
+void	est_handle(const struct est_service *, const struct est_request *,
+	    struct est_response *);
+const char *est_status_text(int status);
+
+/* Exposed for tests: 1 if ct is application/pkcs10, parameters allowed. */
+int	est_is_pkcs10(const char *content_type);
+
+#endif

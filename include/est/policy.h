@@ -1,0 +1,61 @@
+/*
+ * policy: the issuance decision. Pure: facts about the CSR and the
+ * authenticated client in, a verdict and an issuance plan out. It signs
+ * nothing and reads no files, so every rule is unit-testable on its own.
+ */
+#ifndef EST_POLICY_H
+#define EST_POLICY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "est/config.h"
+#include "est/csr.h"
+
+enum est_op {
+	EST_OP_NONE,
+	EST_OP_CACERTS,
+	EST_OP_SIMPLEENROLL,
+	EST_OP_SIMPLEREENROLL,
+	EST_OP_MAX
+};
+
+const char	*est_op_name(enum est_op);
+
+/* What the certificate will say; certgen turns it into extensions. */
+struct issue_plan {
+	time_t		 not_before;
+	time_t		 not_after;
+	unsigned	 key_usage;	/* KU_* bits */
+	const int	*eku_nids;
+	size_t		 n_eku;
+};
+
+/* The request's client, as verified by the trust store. */
+struct policy_client {
+	X509		*cert;
+	int		 issued_by_ca;	/* chain runs through this CA's certificate */
+};
+
+/* Key type, size and curve against the profile. 0 = acceptable. */
+int	policy_check_key(const struct est_profile *, const struct csr_info *,
+	    char *reason, size_t reasonlen);
+/* Names and attributes: something to name, SAN count, no challengePassword. */
+int	policy_check_request(const struct est_profile *, const struct csr_info *,
+	    char *reason, size_t reasonlen);
+/* RFC 7030 4.2.2: subject and SAN identical to the certificate renewed. */
+int	policy_check_reenroll(const struct csr_info *, X509 *current,
+	    char *reason, size_t reasonlen);
+/* Validity and extensions of the certificate to issue. */
+void	policy_plan(const struct est_profile *, const struct csr_info *,
+	    time_t now, time_t ca_not_after, struct issue_plan *);
+
+/* All of the above for one operation. 0 = issue according to *plan. */
+int	policy_decide(const struct est_profile *, enum est_op,
+	    const struct csr_info *, const struct policy_client *,
+	    time_t now, time_t ca_not_after, struct issue_plan *plan,
+	    char *reason, size_t reasonlen);
+
+#endif
