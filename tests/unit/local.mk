@@ -1,0 +1,3 @@
+# Check unit tests: one program per module (owned by tests/unit/).
+if HAVE_CHECK
+endif
