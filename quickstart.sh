@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# quickstart.sh: try estd on a fresh Debian 12 machine.
+#
+#   ./quickstart.sh        install what is missing, build, make a demo PKI in demo/,
+#                          start 2 estd workers (spawn-fcgi + multiwatch) and lighttpd on
+#                          https://localhost:${EST_PORT:-8443}, show working curl/openssl
+#                          commands for every EST operation, then serve until Ctrl-C.
+#   ./quickstart.sh test   install, build, run "make check" (unit + integration tests);
+#                          then again in build-sanitize/ with --enable-sanitizers
+#                          (set EST_SANITIZE=0 to skip that). Ends with "N passed, N failed".
+#
+# Run it as root or as a user who may sudo (only needed to install packages).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+TOP=$(pwd)
+MODE=${1:-demo}
+EST_PORT=${EST_PORT:-8443}
+JOBS=$(nproc 2> /dev/null || echo 2)
+PATH=$PATH:/usr/sbin:/sbin
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
+
+case $MODE in
+    demo | test) ;;
+    -h | --help | help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown mode '$MODE' (use: ./quickstart.sh [test])" ;;
+esac
+
+# ------------------------------------------------------------------ packages
+PACKAGES=(build-essential autoconf automake libtool pkg-config libssl-dev libfcgi-dev
+    libinih-dev check lighttpd lighttpd-mod-openssl spawn-fcgi multiwatch curl openssl)
+
+install_packages() {
+    local missing=() p sudo=()
+    for p in "${PACKAGES[@]}"; do
+        if [ "$(dpkg-query -W -f='${Status}' "$p" 2> /dev/null)" != "install ok installed" ]; then
+            missing+=("$p")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo > /dev/null || die "missing packages (${missing[*]}); run as root or install sudo"
+        sudo=(sudo)
+    fi
+    log "installing ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # The lighttpd package starts a system lighttpd on port 80; leave it alone.
+}
+
+# ------------------------------------------------------------------ build
+build_intree() {
+    if [ ! -x configure ]; then
+        log "./autogen.sh"
+        ./autogen.sh
+    fi
+    if [ ! -f Makefile ]; then
+        log "./configure"
+        ./configure
+    fi
+    log "make"
+    make -j"$JOBS"
+}
+
+# Copy of the source tree (without build outputs) for a separately configured
+# build: automake refuses a VPATH build once the source tree itself is configured.
+copy_sources() {
+    local dest=$1
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    if git -C "$TOP" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+        git -C "$TOP" ls-files -z --cached --others --exclude-standard |
+            (cd "$TOP" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
+            tar -C "$TOP" --null -T - -cf - | tar -C "$dest" -xf -
+    else
+        tar -C "$TOP" --exclude=./demo --exclude='./build-*' --exclude=./autom4te.cache \
+            --exclude='*.o' --exclude=./config.status --exclude=./Makefile -cf - . | tar -C "$dest" -xf -
+    fi
+}
+
+# ------------------------------------------------------------------ test mode
+TOTAL_PASS=0
+TOTAL_FAIL=0
+
+# run_check DIR LABEL: "make check" in DIR, adding its automake counts to the totals
+run_check() {
+    local dir=$1 label=$2 out rc=0 p f e x
+    out=$(mktemp)
+    log "make check ($label)"
+    (cd "$dir" && make -j"$JOBS" check VERBOSE=1) 2>&1 | tee "$out" || rc=$?
+    # automake prints "# PASS:  N", "# FAIL:  N", ... after each test run
+    p=$(awk '/^# PASS: /  { s += $3 } END { print s + 0 }' "$out")
+    f=$(awk '/^# FAIL: /  { s += $3 } END { print s + 0 }' "$out")
+    e=$(awk '/^# ERROR: / { s += $3 } END { print s + 0 }' "$out")
+    x=$(awk '/^# XPASS: / { s += $3 } END { print s + 0 }' "$out")
+    rm -f "$out"
+    f=$((f + e + x))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # the build or the harness failed before any test result
+    fi
+    TOTAL_PASS=$((TOTAL_PASS + p))
+    TOTAL_FAIL=$((TOTAL_FAIL + f))
+    log "$label: $p passed, $f failed"
+    [ "$rc" -eq 0 ] && [ "$f" -eq 0 ]
+}
+
+run_tests() {
+    local status=0 sdir
+    install_packages
+    if ! build_intree; then
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    run_check "$TOP" "default build" || status=1
+    if [ "${EST_SANITIZE:-1}" != 0 ]; then
+        sdir=$TOP/build-sanitize
+        log "sanitizer build in $sdir"
+        if copy_sources "$sdir/src" &&
+            (cd "$sdir/src" && ./autogen.sh > /dev/null && ./configure --enable-sanitizers > /dev/null &&
+                make -j"$JOBS"); then
+            run_check "$sdir/src" "sanitizers (ASan+UBSan)" || status=1
+        else
+            log "sanitizer build failed"
+            TOTAL_FAIL=$((TOTAL_FAIL + 1))
+            status=1
+        fi
+    fi
+    echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+    exit "$status"
+}
+
+# ------------------------------------------------------------------ demo mode
+DEMO=$TOP/demo
+RUN=$DEMO/run
+OUT=$DEMO/out
+pool_pid=
+lighttpd_pid=
+
+stop_all() {
+    local pid i
+    trap - EXIT INT TERM
+    for pid in $lighttpd_pid $pool_pid; do
+        kill -TERM -- "-$pid" 2> /dev/null || continue
+        for i in 1 2 3 4 5 6 7 8 9 10; do
+            kill -0 -- "-$pid" 2> /dev/null || break
+            sleep 0.2
+        done
+        # libfcgi workers blocked in accept() may ignore SIGTERM until a request comes.
+        kill -KILL -- "-$pid" 2> /dev/null || true
+    done
+    wait 2> /dev/null || true
+    rm -f "$RUN/estd.sock"
+}
+
+# show_run COMMAND: print a command, run it, stop on failure
+show_run() {
+    printf '\n  $ %s\n' "$1"
+    bash -c "set -euo pipefail; $1" || die "this command failed (logs: $RUN/estd.log, $RUN/lighttpd-error.log)"
+}
+
+run_demo() {
+    install_packages
+    build_intree
+    [ -x src/estd ] || die "src/estd was not built"
+
+    log "demo PKI in demo/"
+    tests/demo-pki.sh "$DEMO"
+    mkdir -p "$RUN/htdocs" "$OUT"
+    src/estd -t -c "$DEMO/estd.conf" || die "estd -t rejects demo/estd.conf"
+
+    if (exec 3<> "/dev/tcp/127.0.0.1/$EST_PORT") 2> /dev/null; then
+        die "port $EST_PORT is in use; set EST_PORT to another port"
+    fi
+    trap stop_all EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+
+    log "starting 2 estd workers on $RUN/estd.sock (log: $RUN/estd.log)"
+    rm -f "$RUN/estd.sock"
+    setsid spawn-fcgi -n -s "$RUN/estd.sock" -M 0600 -- \
+        "$(command -v multiwatch)" -f 2 -- "$TOP/src/estd" -c "$DEMO/estd.conf" \
+        >> "$RUN/estd.log" 2>&1 < /dev/null &
+    pool_pid=$!
+
+    log "starting lighttpd on https://localhost:$EST_PORT (log: $RUN/lighttpd-error.log)"
+    EST_PORT=$EST_PORT EST_RUNDIR=$RUN EST_SERVER_CHAIN=$DEMO/server-chain.pem \
+        EST_SERVER_KEY=$DEMO/server.key EST_CLIENT_CA=$DEMO/client-ca-bundle.pem \
+        EST_FCGI_SOCKET=$RUN/estd.sock EST_FCGI_BIN= EST_FCGI_PROCS=2 \
+        setsid lighttpd -D -f "$TOP/lighttpd/lighttpd.conf" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
+    lighttpd_pid=$!
+
+    local i code=000
+    for i in $(seq 50); do
+        kill -0 "$lighttpd_pid" 2> /dev/null || break
+        code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$DEMO/server-ca.pem" \
+            "https://localhost:$EST_PORT/.well-known/est/cacerts" 2> /dev/null || true)
+        [ "$code" = 200 ] && break
+        sleep 0.2
+    done
+    if [ "$code" != 200 ]; then
+        tail -n 20 "$RUN/lighttpd-error.log" "$RUN/lighttpd.out" "$RUN/estd.log" 2> /dev/null || true
+        die "the EST server did not come up (last status $code)"
+    fi
+
+    local url="https://localhost:$EST_PORT/.well-known/est"
+    local p7="openssl base64 -d | openssl pkcs7 -inform DER -print_certs"
+    local csr_args="-subj '/O=Example/CN=device-1' -addext 'subjectAltName=DNS:device-1.example.org'"
+    cd "$TOP"
+    cat << EOF
+
+estd is serving EST at $url
+These commands were just run, and work (from $TOP, in another terminal):
+EOF
+    rm -f demo/out/*
+    echo
+    echo "# 1. CA certificates (no client certificate needed):"
+    show_run "curl -fsS --cacert demo/server-ca.pem $url/cacerts | $p7 -out demo/out/cacerts.pem"
+    echo
+    echo "# 2. A key and a certificate request (base64 DER):"
+    show_run "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out demo/out/device.key"
+    show_run "openssl req -new -key demo/out/device.key $csr_args -outform DER | openssl base64 > demo/out/device.csr"
+    echo
+    echo "# 3. Enroll, authenticated by the bootstrap client certificate:"
+    show_run "curl -fsS --cacert demo/server-ca.pem --cert demo/client.pem --key demo/client.key -H 'Content-Type: application/pkcs10' --data-binary @demo/out/device.csr $url/simpleenroll | $p7 -out demo/out/device.pem"
+    show_run "openssl verify -CAfile demo/out/cacerts.pem demo/out/device.pem"
+    echo
+    echo "# 4. Re-enroll (renew, same key and names), authenticated by the issued certificate:"
+    show_run "openssl req -new -key demo/out/device.key $csr_args -outform DER | openssl base64 > demo/out/renew.csr"
+    show_run "curl -fsS --cacert demo/server-ca.pem --cert demo/out/device.pem --key demo/out/device.key -H 'Content-Type: application/pkcs10' --data-binary @demo/out/renew.csr $url/simplereenroll | $p7 -out demo/out/device-renewed.pem"
+    show_run "openssl x509 -in demo/out/device-renewed.pem -noout -subject -serial -dates -ext subjectAltName"
+    cat << EOF
+
+Worker log: $RUN/estd.log   lighttpd log: $RUN/lighttpd-error.log
+Serving until Ctrl-C (or SIGTERM).
+EOF
+    # Sleep in the background so that traps run as soon as a signal arrives.
+    while kill -0 "$lighttpd_pid" 2> /dev/null && kill -0 "$pool_pid" 2> /dev/null; do
+        sleep 1 &
+        wait $! || true
+    done
+    die "a server process exited; see $RUN/lighttpd-error.log and $RUN/estd.log"
+}
+
+if [ "$MODE" = test ]; then
+    run_tests
+else
+    run_demo
+fi
