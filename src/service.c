@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -172,6 +173,45 @@ service_log_cert(const char *what, X509 *cert)
 	    X509_get0_notAfter(cert)));
 }
 
+/* Appends name to a comma-separated list in out. */
+static void
+service_list_add(char *out, size_t outlen, const char *name)
+{
+	size_t len = strlen(out);
+
+	snprintf(out + len, outlen - len, "%s%s", len ? "," : "", name);
+}
+
+static void
+service_log_profile(const struct est_profile *pr)
+{
+	static const struct { unsigned bit; const char *name; } kus[] = {
+		{ KU_DIGITAL_SIGNATURE, "digitalSignature" },
+		{ KU_NON_REPUDIATION, "nonRepudiation" },
+		{ KU_KEY_ENCIPHERMENT, "keyEncipherment" },
+		{ KU_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ KU_KEY_AGREEMENT, "keyAgreement" },
+	};
+	char	 ku[128] = "", eku[128] = "", curves[128] = "";
+	const char *nist;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(kus) / sizeof(kus[0]); i++)
+		if (pr->key_usage & kus[i].bit)
+			service_list_add(ku, sizeof(ku), kus[i].name);
+	for (i = 0; i < pr->n_eku; i++)
+		service_list_add(eku, sizeof(eku), OBJ_nid2sn(pr->eku_nids[i]));
+	for (i = 0; i < pr->n_ec_curves; i++) {
+		nist = EC_curve_nid2nist(pr->ec_curve_nids[i]);
+		service_list_add(curves, sizeof(curves), nist != NULL ? nist :
+		    OBJ_nid2sn(pr->ec_curve_nids[i]));
+	}
+	log_msg(LOG_LEVEL_INFO, "profile: validity_days=%u key_usage=%s "
+	    "extended_key_usage=%s rsa_bits=%u..%u ec_curves=%s max_san_entries=%u",
+	    pr->validity_days, ku, eku, pr->rsa_min_bits, pr->rsa_max_bits,
+	    curves, pr->max_san_entries);
+}
+
 void
 service_log_summary(const struct est_service *svc)
 {
@@ -205,9 +245,7 @@ service_log_summary(const struct est_service *svc)
 		    svc->issuer.cert) != 0)
 			service_log_cert("  trusted",
 			    trust_store_cert(svc->enroll_trust, i));
-	log_msg(LOG_LEVEL_INFO, "settings: max_body_bytes=%zu validity_days=%u "
-	    "rsa_min_bits=%u rsa_max_bits=%u ec_curves=%zu max_san_entries=%u "
-	    "log_level=%s", cfg->max_body, pr->validity_days, pr->rsa_min_bits,
-	    pr->rsa_max_bits, pr->n_ec_curves, pr->max_san_entries,
-	    log_level_name(cfg->log_level));
+	service_log_profile(pr);
+	log_msg(LOG_LEVEL_INFO, "settings: max_body_bytes=%zu log_level=%s",
+	    cfg->max_body, log_level_name(cfg->log_level));
 }
