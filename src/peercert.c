@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/types.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -18,18 +19,76 @@ peercert_is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static int
+peercert_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Undoes what front servers do to the PEM: nginx's $ssl_client_escaped_cert
+ * percent-encodes it (%XX only; '+' stays '+'), its older $ssl_client_cert
+ * starts every line after the first with a TAB. Plain PEM passes unchanged.
+ * out has room for len + 1 bytes; returns the decoded length or -1.
+ */
+static ssize_t
+peercert_unescape(const char *in, size_t len, char *out)
+{
+	size_t	 i, o = 0;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (in[i] == '%') {
+			if (len - i < 3)
+				return -1;
+			if ((hi = peercert_hex(in[i + 1])) < 0 ||
+			    (lo = peercert_hex(in[i + 2])) < 0)
+				return -1;
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			out[o++] = in[i];
+		if (o >= 2 && out[o - 1] == '\t' && out[o - 2] == '\n')
+			o--;
+	}
+	out[o] = '\0';
+	return (ssize_t)o;
+}
+
+static X509 *peercert_parse_pem(const char *, size_t, char *, size_t);
+
 X509 *
-peercert_parse(const char *pem, size_t len, char *reason, size_t reasonlen)
+peercert_parse(const char *text, size_t len, char *reason, size_t reasonlen)
+{
+	char	 pem[PEERCERT_MAX_LEN + 1];
+	ssize_t	 n;
+
+	if (len > PEERCERT_MAX_LEN) {
+		snprintf(reason, reasonlen, "client certificate too large");
+		return NULL;
+	}
+	if ((n = peercert_unescape(text, len, pem)) < 0) {
+		snprintf(reason, reasonlen,
+		    "client certificate has a bad percent-escape");
+		return NULL;
+	}
+	return peercert_parse_pem(pem, (size_t)n, reason, reasonlen);
+}
+
+static X509 *
+peercert_parse_pem(const char *pem, size_t len, char *reason, size_t reasonlen)
 {
 	BIO		*bio = NULL;
 	X509		*cert = NULL;
 	const char	*begin, *end, *p;
 	size_t		 blen = sizeof(peercert_begin) - 1;
 
-	if (len > PEERCERT_MAX_LEN) {
-		snprintf(reason, reasonlen, "client certificate too large");
-		goto out;
-	}
 	/* Exactly one armored certificate, surrounded only by whitespace. */
 	for (begin = pem; begin < pem + len && peercert_is_space(*begin); begin++)
 		continue;

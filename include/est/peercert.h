@@ -1,6 +1,7 @@
 /*
  * peercert: the client certificate the front server hands over as text.
- * Exactly one PEM certificate is accepted; anything else is an error.
+ * Exactly one PEM certificate is accepted, plain (lighttpd, Apache),
+ * percent-encoded or TAB-indented (nginx); anything else is an error.
  */
 #ifndef EST_PEERCERT_H
 #define EST_PEERCERT_H
