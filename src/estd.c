@@ -183,23 +183,64 @@ estd_serve_one(struct estd_worker *w)
 		buf_free(&w->body);
 }
 
+/* Set by SIGTERM/SIGINT; the loop checks it between requests. */
+static volatile sig_atomic_t estd_stop;
+
+static void
+estd_on_stop(int sig)
+{
+	(void)sig;
+	estd_stop = 1;
+	FCGX_ShutdownPending();
+}
+
+/*
+ * SIGTERM lets the request in hand finish, then the worker exits. Without
+ * SA_RESTART, and with FCGI_FAIL_ACCEPT_ON_INTR, it also wakes a worker
+ * blocked in accept() instead of waiting for the next connection.
+ */
+static void
+estd_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = estd_on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 static int
 estd_serve(const struct est_service *svc)
 {
 	struct estd_worker w;
+	sigset_t	 stops;
 
 	memset(&w, 0, sizeof(w));
 	w.svc = svc;
 	buf_init(&w.body);
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&w.fcgi, 0, 0) != 0) {
+	if (FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&w.fcgi, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_msg(LOG_LEVEL_ERROR, "cannot initialise libfcgi");
 		return 1;
 	}
-	while (FCGX_Accept_r(&w.fcgi) >= 0) {
+	estd_signals();
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	while (!estd_stop && FCGX_Accept_r(&w.fcgi) >= 0) {
+		/* Hold stop signals while serving: no read interrupted midway. */
+		sigprocmask(SIG_BLOCK, &stops, NULL);
 		estd_serve_one(&w);
 		FCGX_Finish_r(&w.fcgi);
+		sigprocmask(SIG_UNBLOCK, &stops, NULL);
 	}
+	FCGX_Free(&w.fcgi, 1);
 	buf_free(&w.body);
+	log_msg(LOG_LEVEL_INFO, "stopping after %lu request(s)", w.served);
 	return 0;
 }
 
@@ -264,13 +305,11 @@ main(int argc, char *argv[])
 		    "under spawn-fcgi or a web server's FastCGI process manager\n");
 		goto out;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	log_open("estd", cfg.log_target, cfg.log_level);
 	log_msg(LOG_LEVEL_INFO, "estd %s starting, configuration %s", PACKAGE_VERSION,
 	    path);
 	service_log_summary(&svc);
 	rc = estd_serve(&svc);
-	log_msg(LOG_LEVEL_INFO, "estd stopping");
 	log_close();
 out:
 	service_free(&svc);
