@@ -139,11 +139,11 @@ pool_pid=
 lighttpd_pid=
 
 stop_all() {
-    local pid i
+    local pid _
     trap - EXIT INT TERM
     for pid in $lighttpd_pid $pool_pid; do
         kill -TERM -- "-$pid" 2> /dev/null || continue
-        for i in 1 2 3 4 5 6 7 8 9 10; do
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
             kill -0 -- "-$pid" 2> /dev/null || break
             sleep 0.2
         done
@@ -187,12 +187,12 @@ run_demo() {
     log "starting lighttpd on https://localhost:$EST_PORT (log: $RUN/lighttpd-error.log)"
     EST_PORT=$EST_PORT EST_RUNDIR=$RUN EST_SERVER_CHAIN=$DEMO/server-chain.pem \
         EST_SERVER_KEY=$DEMO/server.key EST_CLIENT_CA=$DEMO/client-ca-bundle.pem \
-        EST_FCGI_SOCKET=$RUN/estd.sock EST_FCGI_BIN= EST_FCGI_PROCS=2 \
+        EST_FCGI_SOCKET=$RUN/estd.sock EST_FCGI_BIN="" EST_FCGI_PROCS=2 \
         setsid lighttpd -D -f "$TOP/lighttpd/lighttpd.conf" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
     lighttpd_pid=$!
 
-    local i code=000
-    for i in $(seq 50); do
+    local _ code=000
+    for _ in $(seq 50); do
         kill -0 "$lighttpd_pid" 2> /dev/null || break
         code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$DEMO/server-ca.pem" \
             "https://localhost:$EST_PORT/.well-known/est/cacerts" 2> /dev/null || true)
