@@ -1,3 +1,41 @@
 # Check unit tests: one program per module (owned by tests/unit/).
+# Every program links the EST core and the in-memory test PKI (testpki.c,
+# which generates all keys at test time); the RFC 7030 Appendix A vectors
+# live in tests/unit/data.
+UNIT_VECTORS = \
+	tests/unit/data/rfc7030-A1-cacerts.b64 \
+	tests/unit/data/rfc7030-A3-simpleenroll-request.b64 \
+	tests/unit/data/rfc7030-A3-simpleenroll-response.b64
+EXTRA_DIST += $(UNIT_VECTORS)
+
 if HAVE_CHECK
+UNIT_PKI = tests/unit/testpki.c tests/unit/testpki.h
+UNIT_COMPILE_FLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	-DTP_DATADIR='"$(abs_top_srcdir)/tests/unit/data"'
+UNIT_LINK = $(CORE_LIBS) $(CHECK_LIBS)
+
+UNIT_TESTS = \
+	tests/unit/check_buf \
+	tests/unit/check_b64 \
+	tests/unit/check_diag \
+	tests/unit/check_log
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_unit_check_buf_SOURCES = tests/unit/check_buf.c $(UNIT_PKI)
+tests_unit_check_buf_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_buf_LDADD = $(UNIT_LINK)
+
+tests_unit_check_b64_SOURCES = tests/unit/check_b64.c $(UNIT_PKI)
+tests_unit_check_b64_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_b64_LDADD = $(UNIT_LINK)
+
+tests_unit_check_diag_SOURCES = tests/unit/check_diag.c $(UNIT_PKI)
+tests_unit_check_diag_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_diag_LDADD = $(UNIT_LINK)
+
+tests_unit_check_log_SOURCES = tests/unit/check_log.c $(UNIT_PKI)
+tests_unit_check_log_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_log_LDADD = $(UNIT_LINK)
+
 endif
