@@ -18,7 +18,10 @@ UNIT_TESTS = \
 	tests/unit/check_buf \
 	tests/unit/check_b64 \
 	tests/unit/check_diag \
-	tests/unit/check_log
+	tests/unit/check_log \
+	tests/unit/check_config \
+	tests/unit/check_peercert \
+	tests/unit/check_truststore
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -37,5 +40,17 @@ tests_unit_check_diag_LDADD = $(UNIT_LINK)
 tests_unit_check_log_SOURCES = tests/unit/check_log.c $(UNIT_PKI)
 tests_unit_check_log_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_log_LDADD = $(UNIT_LINK)
+
+tests_unit_check_config_SOURCES = tests/unit/check_config.c $(UNIT_PKI)
+tests_unit_check_config_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_config_LDADD = $(UNIT_LINK)
+
+tests_unit_check_peercert_SOURCES = tests/unit/check_peercert.c $(UNIT_PKI)
+tests_unit_check_peercert_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_peercert_LDADD = $(UNIT_LINK)
+
+tests_unit_check_truststore_SOURCES = tests/unit/check_truststore.c $(UNIT_PKI)
+tests_unit_check_truststore_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_truststore_LDADD = $(UNIT_LINK)
 
 endif

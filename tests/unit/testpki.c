@@ -190,6 +190,7 @@ tp_ca(EVP_PKEY *key, const char *cn)
 {
 	struct tp_cert_spec s = {
 		.cn = cn, .ca = 1, .ku = "critical,keyCertSign,cRLSign",
+		.not_before = time(NULL) - 365L * 86400,
 		.not_after = time(NULL) + 3650L * 86400,
 	};
 

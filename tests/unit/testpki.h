@@ -60,7 +60,8 @@ struct tp_cert_spec {
 /* issuer == NULL: self-signed with key. Returns a new X509 or aborts. */
 X509		*tp_cert(const struct tp_cert_spec *, EVP_PKEY *key, X509 *issuer,
 		    EVP_PKEY *issuer_key);
-/* A self-signed CA: CA:TRUE, keyUsage keyCertSign+cRLSign, SKI. */
+/* A self-signed CA: CA:TRUE, keyUsage keyCertSign+cRLSign, SKI, valid
+ * from a year ago for ten years. */
 X509		*tp_ca(EVP_PKEY *key, const char *cn);
 /* A client certificate for TLS client auth (digitalSignature, clientAuth). */
 X509		*tp_client(EVP_PKEY *key, const char *cn, X509 *ca, EVP_PKEY *ca_key);
