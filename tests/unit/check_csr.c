@@ -1,0 +1,403 @@
+/* check_csr: parsing, verifying and describing PKCS#10 requests. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <openssl/objects.h>
+
+#include "est/b64.h"
+#include "est/csr.h"
+#include "testpki.h"
+
+/* Parses the DER of a CSR for key and spec; returns the status. */
+static enum csr_status
+parse_spec(enum tp_key_type kt, const struct tp_csr_spec *spec,
+    struct csr_info *info, char *reason, size_t reasonlen)
+{
+	EVP_PKEY	*key = tp_key(kt);
+	struct buf	 der;
+	enum csr_status	 st;
+
+	buf_init(&der);
+	tp_csr_der(key, spec, &der);
+	st = csr_parse(der.data, der.len, info, reason, reasonlen);
+	buf_free(&der);
+	EVP_PKEY_free(key);
+	return st;
+}
+
+static void
+assert_cleared(const struct csr_info *info)
+{
+	ck_assert_ptr_null(info->req);
+	ck_assert_ptr_null(info->pkey);
+	ck_assert_ptr_null(info->san);
+	ck_assert_ptr_null(info->subject);
+	ck_assert_uint_eq(info->n_extensions, 0);
+}
+
+static void
+cn_of(const struct csr_info *info, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	X509_NAME_get_text_by_NID((X509_NAME *)info->subject, NID_commonName,
+	    out, (int)outlen);
+}
+
+START_TEST(parses_an_ec_p256_request)
+{
+	struct tp_csr_spec	spec = { .cn = "device-1", .o = "Example" };
+	struct csr_info		info;
+	char			reason[128] = "", cn[64], desc[64];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_str_eq(reason, "");
+	ck_assert_ptr_nonnull(info.req);
+	ck_assert_ptr_eq(info.pkey, X509_REQ_get0_pubkey(info.req));
+	ck_assert_int_eq(info.key_type, EVP_PKEY_EC);
+	ck_assert_int_eq(info.key_bits, 256);
+	ck_assert_int_eq(info.curve_nid, NID_X9_62_prime256v1);
+	cn_of(&info, cn, sizeof(cn));
+	ck_assert_str_eq(cn, "device-1");
+	ck_assert_int_eq(X509_NAME_entry_count(info.subject), 2);
+	ck_assert_ptr_null(info.san);
+	ck_assert_uint_eq(info.n_san, 0);
+	ck_assert_uint_eq(info.n_extensions, 0);
+	ck_assert_int_eq(info.has_challenge_password, 0);
+	ck_assert_int_eq(info.has_change_subject_name, 0);
+	csr_key_describe(&info, desc, sizeof(desc));
+	ck_assert_str_eq(desc, "EC P-256");
+	csr_info_free(&info);
+	assert_cleared(&info);
+}
+END_TEST
+
+START_TEST(describes_p384_and_secp256k1_keys)
+{
+	struct tp_csr_spec	spec = { .cn = "k" };
+	struct csr_info		info;
+	char			reason[128], desc[64];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P384, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_int_eq(info.curve_nid, NID_secp384r1);
+	ck_assert_int_eq(info.key_bits, 384);
+	csr_key_describe(&info, desc, sizeof(desc));
+	ck_assert_str_eq(desc, "EC P-384");
+	csr_info_free(&info);
+	ck_assert_int_eq(parse_spec(TP_EC_SECP256K1, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_int_eq(info.curve_nid, NID_secp256k1);
+	csr_key_describe(&info, desc, sizeof(desc));
+	ck_assert_str_eq(desc, "EC secp256k1");
+	csr_info_free(&info);
+}
+END_TEST
+
+START_TEST(parses_rsa_and_ed25519_requests)
+{
+	struct tp_csr_spec	spec = { .cn = "k" };
+	struct csr_info		info;
+	char			reason[128], desc[64];
+
+	ck_assert_int_eq(parse_spec(TP_RSA_2048, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_int_eq(info.key_type, EVP_PKEY_RSA);
+	ck_assert_int_eq(info.key_bits, 2048);
+	ck_assert_int_eq(info.curve_nid, NID_undef);
+	csr_key_describe(&info, desc, sizeof(desc));
+	ck_assert_str_eq(desc, "RSA-2048");
+	csr_info_free(&info);
+	ck_assert_int_eq(parse_spec(TP_ED25519, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_int_eq(info.key_type, EVP_PKEY_ED25519);
+	ck_assert_int_eq(info.curve_nid, NID_undef);
+	csr_key_describe(&info, desc, sizeof(desc));
+	ck_assert_str_eq(desc, "ED25519");
+	csr_info_free(&info);
+}
+END_TEST
+
+START_TEST(keeps_the_requested_subject_alt_names)
+{
+	struct tp_csr_spec	 spec = {
+		.cn = "d", .san = "DNS:a.example,DNS:b.example,IP:192.0.2.1",
+	};
+	struct csr_info		 info;
+	char			 reason[128];
+	const GENERAL_NAME	*gn;
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_ptr_nonnull(info.san);
+	ck_assert_uint_eq(info.n_san, 3);
+	ck_assert_uint_eq(info.n_extensions, 1);
+	ck_assert_int_eq(info.san_critical, 0);
+	gn = sk_GENERAL_NAME_value(info.san, 1);
+	ck_assert_int_eq(gn->type, GEN_DNS);
+	ck_assert_str_eq((const char *)ASN1_STRING_get0_data(gn->d.dNSName),
+	    "b.example");
+	gn = sk_GENERAL_NAME_value(info.san, 2);
+	ck_assert_int_eq(gn->type, GEN_IPADD);
+	ck_assert_int_eq(ASN1_STRING_length(gn->d.iPAddress), 4);
+	ck_assert_mem_eq(ASN1_STRING_get0_data(gn->d.iPAddress), "\xc0\x00\x02\x01", 4);
+	csr_info_free(&info);
+	assert_cleared(&info);
+}
+END_TEST
+
+START_TEST(counts_every_requested_extension)
+{
+	struct tp_csr_spec	spec = {
+		.cn = "d", .san = "DNS:x", .bc_ca = 1, .ns_comment = "hello",
+	};
+	struct csr_info		info;
+	char			reason[128];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_uint_eq(info.n_extensions, 3);
+	ck_assert_uint_eq(info.n_san, 1);
+	csr_info_free(&info);
+}
+END_TEST
+
+START_TEST(parses_a_request_with_an_empty_subject)
+{
+	struct tp_csr_spec	spec = { .san = "DNS:only.example" };
+	struct csr_info		info;
+	char			reason[128];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_int_eq(X509_NAME_entry_count(info.subject), 0);
+	ck_assert_uint_eq(info.n_san, 1);
+	csr_info_free(&info);
+}
+END_TEST
+
+START_TEST(flags_a_challenge_password)
+{
+	struct tp_csr_spec	spec = { .cn = "d", .challenge_password = "s3cret" };
+	struct csr_info		info;
+	char			reason[128];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_int_eq(info.has_challenge_password, 1);
+	ck_assert_int_eq(info.has_change_subject_name, 0);
+	csr_info_free(&info);
+}
+END_TEST
+
+START_TEST(flags_a_change_subject_name_attribute)
+{
+	struct tp_csr_spec	spec = { .cn = "d", .change_subject_name = 1 };
+	struct csr_info		info;
+	char			reason[128];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	ck_assert_int_eq(info.has_change_subject_name, 1);
+	ck_assert_int_eq(info.has_challenge_password, 0);
+	csr_info_free(&info);
+}
+END_TEST
+
+START_TEST(rejects_csr_with_bad_signature)
+{
+	static const enum tp_key_type types[] = { TP_EC_P256, TP_RSA_2048, TP_ED25519 };
+	struct tp_csr_spec	spec = { .cn = "d", .corrupt_signature = 1 };
+	struct csr_info		info;
+	char			reason[128];
+	size_t			i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		memset(&info, 0x5a, sizeof(info));
+		ck_assert_int_eq(parse_spec(types[i], &spec, &info, reason,
+		    sizeof(reason)), CSR_BAD_SIGNATURE);
+		ck_assert_str_eq(reason, "CSR signature does not verify");
+		assert_cleared(&info);
+	}
+}
+END_TEST
+
+START_TEST(rejects_an_empty_request)
+{
+	struct csr_info	info;
+	char		reason[128];
+
+	ck_assert_int_eq(csr_parse((const uint8_t *)"", 0, &info, reason,
+	    sizeof(reason)), CSR_MALFORMED);
+	ck_assert_str_eq(reason, "CSR is empty");
+	assert_cleared(&info);
+}
+END_TEST
+
+START_TEST(rejects_bytes_that_are_not_a_request)
+{
+	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
+	struct csr_info	info;
+	char		reason[128];
+
+	ck_assert_int_eq(csr_parse((const uint8_t *)"hello", 5, &info, reason,
+	    sizeof(reason)), CSR_MALFORMED);
+	ck_assert_str_eq(reason, "body is not a DER PKCS#10 request");
+	ck_assert_int_eq(csr_parse(junk, sizeof(junk), &info, reason,
+	    sizeof(reason)), CSR_MALFORMED);
+	ck_assert_str_eq(reason, "body is not a DER PKCS#10 request");
+	assert_cleared(&info);
+}
+END_TEST
+
+START_TEST(rejects_truncated_der)
+{
+	EVP_PKEY		*key = tp_key(TP_EC_P256);
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct buf		 der;
+	struct csr_info		 info;
+	char			 reason[128];
+	size_t			 cut;
+
+	buf_init(&der);
+	tp_csr_der(key, &spec, &der);
+	for (cut = 1; cut < der.len; cut += 7) {
+		ck_assert_int_eq(csr_parse(der.data, der.len - cut, &info, reason,
+		    sizeof(reason)), CSR_MALFORMED);
+		ck_assert_str_eq(reason, "body is not a DER PKCS#10 request");
+	}
+	buf_free(&der);
+	EVP_PKEY_free(key);
+}
+END_TEST
+
+START_TEST(rejects_trailing_bytes_after_the_request)
+{
+	EVP_PKEY		*key = tp_key(TP_EC_P256);
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct buf		 der;
+	struct csr_info		 info;
+	char			 reason[128];
+
+	buf_init(&der);
+	tp_csr_der(key, &spec, &der);
+	buf_append(&der, "\0\0\0", 3);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, reason,
+	    sizeof(reason)), CSR_MALFORMED);
+	ck_assert_str_eq(reason, "3 bytes of trailing data after the CSR");
+	assert_cleared(&info);
+	buf_free(&der);
+	EVP_PKEY_free(key);
+}
+END_TEST
+
+START_TEST(rejects_a_subject_alt_name_requested_twice)
+{
+	struct tp_csr_spec	spec = { .cn = "d", .san = "DNS:x", .san_twice = 1 };
+	struct csr_info		info;
+	char			reason[128];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_MALFORMED);
+	ck_assert_str_eq(reason, "CSR requests subjectAltName twice");
+	assert_cleared(&info);
+}
+END_TEST
+
+START_TEST(rejects_a_subject_alt_name_that_does_not_decode)
+{
+	struct tp_csr_spec	spec = { .cn = "d", .san_garbage = 1 };
+	struct csr_info		info;
+	char			reason[128];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_MALFORMED);
+	ck_assert_str_eq(reason, "CSR subjectAltName does not decode");
+	assert_cleared(&info);
+}
+END_TEST
+
+START_TEST(rejects_an_extension_request_that_does_not_decode)
+{
+	struct tp_csr_spec	spec = { .cn = "d", .bad_ext_request = 1 };
+	struct csr_info		info;
+	char			reason[128];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_MALFORMED);
+	ck_assert_str_eq(reason, "CSR extensionRequest attribute does not decode");
+	assert_cleared(&info);
+}
+END_TEST
+
+START_TEST(parses_the_rfc7030_a3_request_with_its_challenge_password)
+{
+	struct buf	b64, der;
+	struct csr_info	info;
+	char		reason[128], cn[64], desc[64];
+
+	buf_init(&b64);
+	buf_init(&der);
+	tp_read_data("rfc7030-A3-simpleenroll-request.b64", &b64);
+	ck_assert_int_eq(b64_decode(b64.data, b64.len, &der), B64_OK);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	cn_of(&info, cn, sizeof(cn));
+	ck_assert_str_eq(cn, "demostep4 1368141352");
+	csr_key_describe(&info, desc, sizeof(desc));
+	ck_assert_str_eq(desc, "RSA-2048");
+	ck_assert_int_eq(info.has_challenge_password, 1);
+	ck_assert_int_eq(info.has_change_subject_name, 0);
+	ck_assert_uint_eq(info.n_san, 0);
+	ck_assert_uint_eq(info.n_extensions, 0);
+	csr_info_free(&info);
+	buf_free(&b64);
+	buf_free(&der);
+}
+END_TEST
+
+START_TEST(describe_truncates_to_the_output_size)
+{
+	struct tp_csr_spec	spec = { .cn = "k" };
+	struct csr_info		info;
+	char			reason[128], desc[5];
+
+	ck_assert_int_eq(parse_spec(TP_EC_P256, &spec, &info, reason,
+	    sizeof(reason)), CSR_OK);
+	csr_key_describe(&info, desc, sizeof(desc));
+	ck_assert_str_eq(desc, "EC P");
+	csr_info_free(&info);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("csr");
+	TCase	*tc = tcase_create("csr");
+
+	tp_preload_rsa();
+	tcase_add_test(tc, parses_an_ec_p256_request);
+	tcase_add_test(tc, describes_p384_and_secp256k1_keys);
+	tcase_add_test(tc, parses_rsa_and_ed25519_requests);
+	tcase_add_test(tc, keeps_the_requested_subject_alt_names);
+	tcase_add_test(tc, counts_every_requested_extension);
+	tcase_add_test(tc, parses_a_request_with_an_empty_subject);
+	tcase_add_test(tc, flags_a_challenge_password);
+	tcase_add_test(tc, flags_a_change_subject_name_attribute);
+	tcase_add_test(tc, rejects_csr_with_bad_signature);
+	tcase_add_test(tc, rejects_an_empty_request);
+	tcase_add_test(tc, rejects_bytes_that_are_not_a_request);
+	tcase_add_test(tc, rejects_truncated_der);
+	tcase_add_test(tc, rejects_trailing_bytes_after_the_request);
+	tcase_add_test(tc, rejects_a_subject_alt_name_requested_twice);
+	tcase_add_test(tc, rejects_a_subject_alt_name_that_does_not_decode);
+	tcase_add_test(tc, rejects_an_extension_request_that_does_not_decode);
+	tcase_add_test(tc, parses_the_rfc7030_a3_request_with_its_challenge_password);
+	tcase_add_test(tc, describe_truncates_to_the_output_size);
+	suite_add_tcase(s, tc);
+	return tp_run(s);
+}

@@ -21,7 +21,9 @@ UNIT_TESTS = \
 	tests/unit/check_log \
 	tests/unit/check_config \
 	tests/unit/check_peercert \
-	tests/unit/check_truststore
+	tests/unit/check_truststore \
+	tests/unit/check_csr \
+	tests/unit/check_policy
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -52,5 +54,13 @@ tests_unit_check_peercert_LDADD = $(UNIT_LINK)
 tests_unit_check_truststore_SOURCES = tests/unit/check_truststore.c $(UNIT_PKI)
 tests_unit_check_truststore_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_truststore_LDADD = $(UNIT_LINK)
+
+tests_unit_check_csr_SOURCES = tests/unit/check_csr.c $(UNIT_PKI)
+tests_unit_check_csr_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_csr_LDADD = $(UNIT_LINK)
+
+tests_unit_check_policy_SOURCES = tests/unit/check_policy.c $(UNIT_PKI)
+tests_unit_check_policy_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_policy_LDADD = $(UNIT_LINK)
 
 endif
