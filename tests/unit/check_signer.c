@@ -1,0 +1,242 @@
+/* check_signer: opening the CA key through OSSL_STORE, and signing. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <openssl/objects.h>
+
+#include "est/signer.h"
+#include "testpki.h"
+
+static char dir[TP_PATH_MAX];
+
+static void
+setup(void)
+{
+	tp_mkdtemp(dir);
+}
+
+static void
+teardown(void)
+{
+	tp_rmtree(dir);
+}
+
+static int
+has(const struct diag *d, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strstr(d->msgs[i], needle) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Writes key to DIR/name and opens it. */
+static struct signer *
+open_key(EVP_PKEY *key, const char *name, struct diag *d)
+{
+	char path[TP_PATH_MAX];
+
+	tp_write_key(dir, name, key);
+	tp_path(path, dir, name);
+	return signer_open(path, d);
+}
+
+/* A to-be-signed certificate for key (unsigned). */
+static X509 *
+tbs(EVP_PKEY *key)
+{
+	X509 *x = X509_new();
+
+	ck_assert_ptr_nonnull(x);
+	X509_set_version(x, X509_VERSION_3);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+	    (const unsigned char *)"t", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, key);
+	return x;
+}
+
+/* Signs a certificate with key's signer; checks the algorithm and signature. */
+static void
+signs_with(enum tp_key_type kt, int want_sig_nid, const char *want_desc)
+{
+	EVP_PKEY	*key = tp_key(kt);
+	struct diag	 d;
+	struct signer	*s;
+	X509		*x = tbs(key);
+	char		 desc[128];
+
+	diag_init(&d);
+	s = open_key(key, "ca.key", &d);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(diag_count(&d), 0);
+	ck_assert_int_eq(signer_matches(s, x), 1);
+	ck_assert_int_eq(signer_sign_cert(s, x), 0);
+	ck_assert_int_eq(X509_get_signature_nid(x), want_sig_nid);
+	ck_assert_int_eq(X509_verify(x, key), 1);
+	signer_describe(s, desc, sizeof(desc));
+	ck_assert_str_eq(desc, want_desc);
+	signer_free(s);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	diag_free(&d);
+}
+
+START_TEST(signs_with_ecdsa_sha256_for_p256)
+{
+	signs_with(TP_EC_P256, NID_ecdsa_with_SHA256,
+	    "EC prime256v1 256 bits, signing with SHA256");
+}
+END_TEST
+
+START_TEST(signs_with_ecdsa_sha384_for_p384)
+{
+	signs_with(TP_EC_P384, NID_ecdsa_with_SHA384,
+	    "EC secp384r1 384 bits, signing with SHA384");
+}
+END_TEST
+
+START_TEST(signs_with_sha256_rsa)
+{
+	signs_with(TP_RSA_2048, NID_sha256WithRSAEncryption,
+	    "RSA 2048 bits, signing with SHA256");
+}
+END_TEST
+
+START_TEST(signs_with_pure_ed25519)
+{
+	signs_with(TP_ED25519, NID_ED25519,
+	    "ED25519 256 bits, signing with the key's own hash");
+}
+END_TEST
+
+START_TEST(opens_a_file_uri)
+{
+	EVP_PKEY	*key = tp_key(TP_EC_P256);
+	struct diag	 d;
+	struct signer	*s;
+	char		 path[TP_PATH_MAX], uri[TP_PATH_MAX + 8];
+	X509		*x = tbs(key);
+
+	tp_write_key(dir, "ca.key", key);
+	tp_path(path, dir, "ca.key");
+	snprintf(uri, sizeof(uri), "file:%s", path);
+	diag_init(&d);
+	s = signer_open(uri, &d);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(signer_matches(s, x), 1);
+	signer_free(s);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(tells_a_certificate_of_another_key)
+{
+	EVP_PKEY	*key = tp_key(TP_EC_P256), *other = tp_key(TP_EC_P256);
+	struct diag	 d;
+	struct signer	*s;
+	X509		*x = tbs(other);
+
+	diag_init(&d);
+	s = open_key(key, "ca.key", &d);
+	ck_assert_int_eq(signer_matches(s, x), 0);
+	signer_free(s);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(other);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(reports_a_missing_key)
+{
+	struct diag	d;
+	char		path[TP_PATH_MAX];
+
+	tp_path(path, dir, "absent.key");
+	diag_init(&d);
+	ck_assert_ptr_null(signer_open(path, &d));
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "absent.key: cannot open CA key"));
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(refuses_an_encrypted_key_without_prompting)
+{
+	EVP_PKEY	*key = tp_key(TP_EC_P256);
+	struct diag	 d;
+	char		 path[TP_PATH_MAX];
+
+	tp_write_key_encrypted(dir, "enc.key", key, "passphrase");
+	tp_path(path, dir, "enc.key");
+	diag_init(&d);
+	ck_assert_ptr_null(signer_open(path, &d));
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "enc.key: no usable private key (encrypted keys are "
+	    "not supported)"));
+	EVP_PKEY_free(key);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(refuses_a_file_without_a_private_key)
+{
+	EVP_PKEY	*key = tp_key(TP_EC_P256);
+	X509		*ca = tp_ca(key, "CA");
+	struct diag	 d;
+	char		 path[TP_PATH_MAX];
+
+	tp_write_certs(dir, "cert.pem", &ca, 1);
+	tp_path(path, dir, "cert.pem");
+	diag_init(&d);
+	ck_assert_ptr_null(signer_open(path, &d));
+	ck_assert(has(&d, "cert.pem: no usable private key"));
+	tp_write_str(dir, "junk.key", "not a key\n");
+	tp_path(path, dir, "junk.key");
+	ck_assert_ptr_null(signer_open(path, &d));
+	ck_assert(has(&d, "junk.key: no usable private key"));
+	ck_assert_uint_eq(diag_count(&d), 2);
+	X509_free(ca);
+	EVP_PKEY_free(key);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(free_accepts_null)
+{
+	signer_free(NULL);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("signer");
+	TCase	*tc = tcase_create("signer");
+
+	tp_preload_rsa();
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, signs_with_ecdsa_sha256_for_p256);
+	tcase_add_test(tc, signs_with_ecdsa_sha384_for_p384);
+	tcase_add_test(tc, signs_with_sha256_rsa);
+	tcase_add_test(tc, signs_with_pure_ed25519);
+	tcase_add_test(tc, opens_a_file_uri);
+	tcase_add_test(tc, tells_a_certificate_of_another_key);
+	tcase_add_test(tc, reports_a_missing_key);
+	tcase_add_test(tc, refuses_an_encrypted_key_without_prompting);
+	tcase_add_test(tc, refuses_a_file_without_a_private_key);
+	tcase_add_test(tc, free_accepts_null);
+	suite_add_tcase(s, tc);
+	return tp_run(s);
+}

@@ -23,7 +23,9 @@ UNIT_TESTS = \
 	tests/unit/check_peercert \
 	tests/unit/check_truststore \
 	tests/unit/check_csr \
-	tests/unit/check_policy
+	tests/unit/check_policy \
+	tests/unit/check_signer \
+	tests/unit/check_issuer
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -62,5 +64,13 @@ tests_unit_check_csr_LDADD = $(UNIT_LINK)
 tests_unit_check_policy_SOURCES = tests/unit/check_policy.c $(UNIT_PKI)
 tests_unit_check_policy_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_policy_LDADD = $(UNIT_LINK)
+
+tests_unit_check_signer_SOURCES = tests/unit/check_signer.c $(UNIT_PKI)
+tests_unit_check_signer_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_signer_LDADD = $(UNIT_LINK)
+
+tests_unit_check_issuer_SOURCES = tests/unit/check_issuer.c $(UNIT_PKI)
+tests_unit_check_issuer_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_issuer_LDADD = $(UNIT_LINK)
 
 endif
