@@ -25,7 +25,8 @@ UNIT_TESTS = \
 	tests/unit/check_csr \
 	tests/unit/check_policy \
 	tests/unit/check_signer \
-	tests/unit/check_issuer
+	tests/unit/check_issuer \
+	tests/unit/check_certgen
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -72,5 +73,9 @@ tests_unit_check_signer_LDADD = $(UNIT_LINK)
 tests_unit_check_issuer_SOURCES = tests/unit/check_issuer.c $(UNIT_PKI)
 tests_unit_check_issuer_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_issuer_LDADD = $(UNIT_LINK)
+
+tests_unit_check_certgen_SOURCES = tests/unit/check_certgen.c $(UNIT_PKI)
+tests_unit_check_certgen_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_certgen_LDADD = $(UNIT_LINK)
 
 endif
