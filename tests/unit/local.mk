@@ -26,7 +26,8 @@ UNIT_TESTS = \
 	tests/unit/check_policy \
 	tests/unit/check_signer \
 	tests/unit/check_issuer \
-	tests/unit/check_certgen
+	tests/unit/check_certgen \
+	tests/unit/check_pkcs7
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -77,5 +78,9 @@ tests_unit_check_issuer_LDADD = $(UNIT_LINK)
 tests_unit_check_certgen_SOURCES = tests/unit/check_certgen.c $(UNIT_PKI)
 tests_unit_check_certgen_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_certgen_LDADD = $(UNIT_LINK)
+
+tests_unit_check_pkcs7_SOURCES = tests/unit/check_pkcs7.c $(UNIT_PKI)
+tests_unit_check_pkcs7_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_pkcs7_LDADD = $(UNIT_LINK)
 
 endif
