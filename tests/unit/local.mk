@@ -27,7 +27,8 @@ UNIT_TESTS = \
 	tests/unit/check_signer \
 	tests/unit/check_issuer \
 	tests/unit/check_certgen \
-	tests/unit/check_pkcs7
+	tests/unit/check_pkcs7 \
+	tests/unit/check_service
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -82,5 +83,9 @@ tests_unit_check_certgen_LDADD = $(UNIT_LINK)
 tests_unit_check_pkcs7_SOURCES = tests/unit/check_pkcs7.c $(UNIT_PKI)
 tests_unit_check_pkcs7_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_pkcs7_LDADD = $(UNIT_LINK)
+
+tests_unit_check_service_SOURCES = tests/unit/check_service.c $(UNIT_PKI)
+tests_unit_check_service_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_service_LDADD = $(UNIT_LINK)
 
 endif

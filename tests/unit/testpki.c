@@ -520,6 +520,54 @@ tp_capture_end(void)
 	return s;
 }
 
+void
+tp_env_init(struct tp_env *env)
+{
+	char trust[TP_PATH_MAX];
+
+	memset(env, 0, sizeof(*env));
+	tp_mkdtemp(env->dir);
+	env->ca_key = tp_key(TP_EC_P256);
+	env->ca = tp_ca(env->ca_key, "EST Test CA");
+	env->boot_key = tp_key(TP_EC_P256);
+	env->boot_ca = tp_ca(env->boot_key, "Bootstrap CA");
+	tp_write_key(env->dir, "ca.key", env->ca_key);
+	tp_write_certs(env->dir, "ca.pem", &env->ca, 1);
+	tp_path(trust, env->dir, "trust");
+	if (mkdir(trust, 0700) == -1)
+		tp_die("mkdir %s: %s", trust, strerror(errno));
+	tp_write_certs(trust, "boot-ca.pem", &env->boot_ca, 1);
+	tp_path(env->conf, env->dir, "estd.conf");
+	config_defaults(&env->cfg);
+}
+
+int
+tp_env_config(struct tp_env *env, const char *extra_conf, struct diag *d)
+{
+	char *text;
+
+	if (asprintf(&text, "[ca]\ncertificate = ca.pem\nkey = ca.key\n"
+	    "[trust]\nstore = trust\n%s", extra_conf != NULL ? extra_conf : "") < 0)
+		tp_die("asprintf");
+	tp_write_str(env->dir, "estd.conf", text);
+	free(text);
+	config_free(&env->cfg);
+	config_defaults(&env->cfg);
+	return config_load(&env->cfg, env->conf, d);
+}
+
+void
+tp_env_free(struct tp_env *env)
+{
+	config_free(&env->cfg);
+	X509_free(env->ca);
+	X509_free(env->boot_ca);
+	EVP_PKEY_free(env->ca_key);
+	EVP_PKEY_free(env->boot_key);
+	tp_rmtree(env->dir);
+	memset(env, 0, sizeof(*env));
+}
+
 int
 tp_run(Suite *s)
 {

@@ -19,6 +19,8 @@
 #include <check.h>
 
 #include "est/buf.h"
+#include "est/config.h"
+#include "est/diag.h"
 
 #define TP_PATH_MAX	512
 
@@ -115,6 +117,27 @@ time_t		 tp_time(const ASN1_TIME *);
 /* Redirects stderr to a file in dir until tp_capture_end (malloc'd text). */
 void		 tp_capture_begin(const char *dir);
 char		*tp_capture_end(void);
+
+/*
+ * An estd installation in a temp dir: ca.key (0600) and ca.pem for an EC
+ * P-256 CA "EST Test CA", trust/boot-ca.pem for an external "Bootstrap CA"
+ * whose clients may enroll, and estd.conf naming them (relative paths)
+ * followed by extra_conf.
+ */
+struct tp_env {
+	char			 dir[TP_PATH_MAX];
+	char			 conf[TP_PATH_MAX];
+	EVP_PKEY		*ca_key;
+	X509			*ca;
+	EVP_PKEY		*boot_key;
+	X509			*boot_ca;
+	struct est_config	 cfg;
+};
+
+void		 tp_env_init(struct tp_env *);
+/* (Re)writes estd.conf with extra_conf appended and loads it into env->cfg. */
+int		 tp_env_config(struct tp_env *, const char *extra_conf, struct diag *);
+void		 tp_env_free(struct tp_env *);
 
 /* Runs a suite (forking per test), frees the shared keys, returns the exit status. */
 int		 tp_run(Suite *);
