@@ -164,6 +164,103 @@ START_TEST(rejects_text_longer_than_the_limit)
 }
 END_TEST
 
+/* nginx's $ssl_client_escaped_cert: everything but unreserved chars as %XX. */
+static char *
+percent_encode(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char	*out = malloc(strlen(s) * 3 + 1), *o = out;
+
+	ck_assert_ptr_nonnull(out);
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+		    *s == '_' || *s == '~' || *s == '+') {
+			*o++ = *s;
+		} else {
+			*o++ = '%';
+			*o++ = hex[(unsigned char)*s >> 4];
+			*o++ = hex[(unsigned char)*s & 0xf];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+START_TEST(accepts_percent_encoded_pem_from_nginx)
+{
+	char	*text = percent_encode(pem);
+	X509	*x;
+
+	ck_assert_ptr_nonnull(strstr(text, "%0A"));
+	ck_assert_ptr_nonnull(strstr(text, "%2D%2D%2D%2D%2D") == NULL ?
+	    strstr(text, "-----BEGIN%20CERTIFICATE-----%0A") : NULL);
+	x = parse(text, strlen(text), NULL);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(X509_cmp(x, cert), 0);
+	X509_free(x);
+	free(text);
+}
+END_TEST
+
+START_TEST(accepts_lowercase_percent_escapes)
+{
+	char	*text = percent_encode(pem), *p;
+	X509	*x;
+
+	for (p = text; *p != '\0'; p++)
+		if (*p == '%' && p[1] == '0' && p[2] == 'A')
+			p[2] = 'a';
+	x = parse(text, strlen(text), NULL);
+	ck_assert_ptr_nonnull(x);
+	X509_free(x);
+	free(text);
+}
+END_TEST
+
+START_TEST(accepts_tab_indented_pem_from_nginx)
+{
+	char	*text = malloc(strlen(pem) * 2 + 1), *o = text;
+	const char *s;
+	X509	*x;
+
+	ck_assert_ptr_nonnull(text);
+	/* Every line after the first starts with a TAB. */
+	for (s = pem; *s != '\0'; s++) {
+		*o++ = *s;
+		if (*s == '\n' && s[1] != '\0')
+			*o++ = '\t';
+	}
+	*o = '\0';
+	x = parse(text, strlen(text), NULL);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(X509_cmp(x, cert), 0);
+	X509_free(x);
+	free(text);
+}
+END_TEST
+
+START_TEST(rejects_bad_percent_escapes)
+{
+	char	*text = percent_encode(pem);
+	char	*bad;
+	X509	*x;
+
+	parse_s("%G0", "client certificate has a bad percent-escape");
+	parse_s("-----BEGIN CERTIFICATE-----%0", "client certificate has a bad "
+	    "percent-escape");
+	parse_s("%", "client certificate has a bad percent-escape");
+	ck_assert_int_ge(asprintf(&bad, "%s%%zz", text), 0);
+	parse_s(bad, "client certificate has a bad percent-escape");
+	/* An escape hidden behind the length is not looked at. */
+	x = parse(bad, strlen(text), NULL);
+	ck_assert_ptr_nonnull(x);
+	X509_free(x);
+	free(bad);
+	free(text);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -181,6 +278,10 @@ main(void)
 	tcase_add_test(tc, rejects_armor_nested_inside_the_certificate);
 	tcase_add_test(tc, rejects_a_body_that_does_not_decode);
 	tcase_add_test(tc, rejects_text_longer_than_the_limit);
+	tcase_add_test(tc, accepts_percent_encoded_pem_from_nginx);
+	tcase_add_test(tc, accepts_lowercase_percent_escapes);
+	tcase_add_test(tc, accepts_tab_indented_pem_from_nginx);
+	tcase_add_test(tc, rejects_bad_percent_escapes);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
