@@ -85,6 +85,8 @@ void
 config_free(struct est_config *cfg)
 {
 	free(cfg->path);
+	free(cfg->user);
+	free(cfg->group);
 	free(cfg->ca_cert);
 	free(cfg->ca_key);
 	free(cfg->ca_chain);
@@ -264,6 +266,14 @@ config_set_estd(struct config_parse *p, const char *name, const char *value)
 		if ((level = log_level_parse(value)) == -1)
 			return -1;
 		cfg->log_level = (enum log_level)level;
+	} else if (strcmp(name, "user") == 0 || strcmp(name, "group") == 0) {
+		char **dst = name[0] == 'u' ? &cfg->user : &cfg->group;
+
+		if (*value == '\0')
+			return -1;
+		free(*dst);
+		if ((*dst = strdup(value)) == NULL)
+			return -1;
 	} else if (strcmp(name, "max_body_bytes") == 0) {
 		if (config_parse_uint(value, 1024, CONFIG_MAX_MAX_BODY, &v) == -1)
 			return -1;

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "est/buf.h"
@@ -27,8 +30,16 @@
 #endif
 #define ESTD_READ_CHUNK		8192
 
+/* Everything loaded from the configuration file; replaced whole on reload. */
+struct estd_state {
+	struct est_config	cfg;
+	struct est_service	svc;
+};
+
 struct estd_worker {
-	const struct est_service *svc;
+	const char		*config_path;
+	struct estd_state	*state;
+	const struct est_service *svc;	/* &state->svc */
 	FCGX_Request		 fcgi;
 	struct buf		 body;	/* reused from request to request */
 	char			 path[EST_PATH_MAX + 1];
@@ -183,8 +194,8 @@ estd_serve_one(struct estd_worker *w)
 		buf_free(&w->body);
 }
 
-/* Set by SIGTERM/SIGINT; the loop checks it between requests. */
-static volatile sig_atomic_t estd_stop;
+/* Set by signal handlers; the loop acts on them between requests. */
+static volatile sig_atomic_t estd_stop, estd_reload;
 
 static void
 estd_on_stop(int sig)
@@ -192,56 +203,50 @@ estd_on_stop(int sig)
 	(void)sig;
 	estd_stop = 1;
 	FCGX_ShutdownPending();
+	/*
+	 * Closing our copy of the shared listening socket makes an accept()
+	 * that starts after this point fail at once instead of waiting for
+	 * the next connection. The other workers keep theirs.
+	 */
+	close(FCGI_LISTENSOCK_FILENO);
+}
+
+static void
+estd_on_reload(int sig)
+{
+	(void)sig;
+	estd_reload = 1;
 }
 
 /*
- * SIGTERM lets the request in hand finish, then the worker exits. Without
- * SA_RESTART, and with FCGI_FAIL_ACCEPT_ON_INTR, it also wakes a worker
- * blocked in accept() instead of waiting for the next connection.
+ * TERM, INT and USR1 (multiwatch's graceful-stop signal) let the request in
+ * hand finish, then the worker exits; HUP and USR2 (which multiwatch
+ * forwards) reload the configuration between requests. No SA_RESTART, and
+ * FCGI_FAIL_ACCEPT_ON_INTR: the signal wakes a worker blocked in accept().
  */
 static void
-estd_signals(void)
+estd_signals(sigset_t *held)
 {
+	static const int stops[] = { SIGTERM, SIGINT, SIGUSR1 };
+	static const int reloads[] = { SIGHUP, SIGUSR2 };
 	struct sigaction sa;
+	size_t		 i;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(held);
 	sa.sa_handler = estd_on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		sigaction(stops[i], &sa, NULL);
+		sigaddset(held, stops[i]);
+	}
+	sa.sa_handler = estd_on_reload;
+	for (i = 0; i < sizeof(reloads) / sizeof(reloads[0]); i++) {
+		sigaction(reloads[i], &sa, NULL);
+		sigaddset(held, reloads[i]);
+	}
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-}
-
-static int
-estd_serve(const struct est_service *svc)
-{
-	struct estd_worker w;
-	sigset_t	 stops;
-
-	memset(&w, 0, sizeof(w));
-	w.svc = svc;
-	buf_init(&w.body);
-	if (FCGX_Init() != 0 ||
-	    FCGX_InitRequest(&w.fcgi, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-		log_msg(LOG_LEVEL_ERROR, "cannot initialise libfcgi");
-		return 1;
-	}
-	estd_signals();
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGTERM);
-	sigaddset(&stops, SIGINT);
-	while (!estd_stop && FCGX_Accept_r(&w.fcgi) >= 0) {
-		/* Hold stop signals while serving: no read interrupted midway. */
-		sigprocmask(SIG_BLOCK, &stops, NULL);
-		estd_serve_one(&w);
-		FCGX_Finish_r(&w.fcgi);
-		sigprocmask(SIG_UNBLOCK, &stops, NULL);
-	}
-	FCGX_Free(&w.fcgi, 1);
-	buf_free(&w.body);
-	log_msg(LOG_LEVEL_INFO, "stopping after %lu request(s)", w.served);
-	return 0;
 }
 
 static int
@@ -256,11 +261,174 @@ estd_print_problems(const struct diag *d)
 	return 1;
 }
 
+static void
+estd_state_free(struct estd_state *st)
+{
+	if (st == NULL)
+		return;
+	service_free(&st->svc);
+	config_free(&st->cfg);
+	free(st);
+}
+
+/* The account named by [estd] user/group must exist. */
+static void
+estd_check_account(const struct est_config *cfg, struct diag *d)
+{
+	if (cfg->user != NULL && getpwnam(cfg->user) == NULL)
+		diag_add(d, "%s: [estd] user \"%s\" does not exist", cfg->path,
+		    cfg->user);
+	if (cfg->group != NULL && getgrnam(cfg->group) == NULL)
+		diag_add(d, "%s: [estd] group \"%s\" does not exist", cfg->path,
+		    cfg->group);
+}
+
+static struct estd_state *
+estd_state_load(const char *path, struct diag *d)
+{
+	struct estd_state *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		diag_add(d, "out of memory");
+		return NULL;
+	}
+	config_defaults(&st->cfg);
+	if (config_load(&st->cfg, path, d) == 0) {
+		estd_check_account(&st->cfg, d);
+		service_load(&st->svc, &st->cfg, d);
+	}
+	if (diag_count(d) != 0) {
+		estd_state_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+/*
+ * Started as root, a worker holds the CA key only after loading it as root
+ * and then becoming [estd] user; without one it refuses to run.
+ */
+static int
+estd_drop_privileges(const struct est_config *cfg)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+	gid_t		 gid;
+
+	if (geteuid() != 0)
+		return 0;
+	if (cfg->user == NULL) {
+		fprintf(stderr, "estd: refusing to run as root: set [estd] user "
+		    "(or start it with spawn-fcgi -u)\n");
+		return -1;
+	}
+	if ((pw = getpwnam(cfg->user)) == NULL) {
+		fprintf(stderr, "estd: unknown user %s\n", cfg->user);
+		return -1;
+	}
+	gid = pw->pw_gid;
+	if (cfg->group != NULL) {
+		if ((gr = getgrnam(cfg->group)) == NULL) {
+			fprintf(stderr, "estd: unknown group %s\n", cfg->group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (pw->pw_uid == 0) {
+		fprintf(stderr, "estd: [estd] user must not be root\n");
+		return -1;
+	}
+	if (setgroups(1, &gid) == -1 || setgid(gid) == -1 ||
+	    setuid(pw->pw_uid) == -1) {
+		fprintf(stderr, "estd: cannot become %s: %s\n", cfg->user,
+		    strerror(errno));
+		return -1;
+	}
+	if (setuid(0) != -1) {
+		fprintf(stderr, "estd: could regain root after dropping it\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+estd_log_start(const struct estd_state *st, const char *path, const char *what)
+{
+	log_msg(LOG_LEVEL_INFO, "estd %s %s, configuration %s, uid %ld",
+	    PACKAGE_VERSION, what, path, (long)geteuid());
+	service_log_summary(&st->svc);
+}
+
+/* Loads the file again; on any problem the running configuration stays. */
+static void
+estd_reload_state(struct estd_worker *w)
+{
+	struct estd_state	*st;
+	struct diag		 d;
+	size_t			 i;
+
+	diag_init(&d);
+	if ((st = estd_state_load(w->config_path, &d)) == NULL) {
+		for (i = 0; i < d.n; i++)
+			log_msg(LOG_LEVEL_ERROR, "reload: %s", d.msgs[i]);
+		log_msg(LOG_LEVEL_ERROR, "reload failed: keeping the running "
+		    "configuration");
+		diag_free(&d);
+		return;
+	}
+	diag_free(&d);
+	log_close();
+	log_open("estd", st->cfg.log_target, st->cfg.log_level);
+	estd_log_start(st, w->config_path, "reloaded");
+	estd_state_free(w->state);
+	w->state = st;
+	w->svc = &st->svc;
+}
+
+static int
+estd_serve(struct estd_worker *w)
+{
+	sigset_t held;
+	int	 rc;
+
+	buf_init(&w->body);
+	if (FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&w->fcgi, FCGI_LISTENSOCK_FILENO,
+	    FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_msg(LOG_LEVEL_ERROR, "cannot initialise libfcgi");
+		return 1;
+	}
+	estd_signals(&held);
+	for (;;) {
+		if (estd_reload) {
+			estd_reload = 0;
+			estd_reload_state(w);
+		}
+		if (estd_stop)
+			break;
+		rc = FCGX_Accept_r(&w->fcgi);
+		if (rc < 0) {
+			if (rc == -EINTR || estd_stop)
+				continue;
+			log_msg(LOG_LEVEL_ERROR, "accept failed: %s", strerror(-rc));
+			break;
+		}
+		/* Hold signals while serving: no read is interrupted midway. */
+		sigprocmask(SIG_BLOCK, &held, NULL);
+		estd_serve_one(w);
+		FCGX_Finish_r(&w->fcgi);
+		sigprocmask(SIG_UNBLOCK, &held, NULL);
+	}
+	FCGX_Free(&w->fcgi, 1);
+	buf_free(&w->body);
+	log_msg(LOG_LEVEL_INFO, "stopping after %lu request(s)", w->served);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct est_config	 cfg;
-	struct est_service	 svc;
+	struct estd_worker	 w;
 	struct diag		 d;
 	const char		*path = ESTD_CONFIG_PATH;
 	int			 ch, check_only = 0, rc = 1;
@@ -288,13 +456,14 @@ main(int argc, char *argv[])
 		estd_usage(stderr);
 		return 2;
 	}
+	memset(&w, 0, sizeof(w));
+	w.config_path = path;
 	diag_init(&d);
-	config_defaults(&cfg);
-	memset(&svc, 0, sizeof(svc));
-	if (config_load(&cfg, path, &d) == -1 || service_load(&svc, &cfg, &d) == -1) {
+	if ((w.state = estd_state_load(path, &d)) == NULL) {
 		estd_print_problems(&d);
 		goto out;
 	}
+	w.svc = &w.state->svc;
 	if (check_only) {
 		printf("estd: %s: configuration OK\n", path);
 		rc = 0;
@@ -305,15 +474,14 @@ main(int argc, char *argv[])
 		    "under spawn-fcgi or a web server's FastCGI process manager\n");
 		goto out;
 	}
-	log_open("estd", cfg.log_target, cfg.log_level);
-	log_msg(LOG_LEVEL_INFO, "estd %s starting, configuration %s", PACKAGE_VERSION,
-	    path);
-	service_log_summary(&svc);
-	rc = estd_serve(&svc);
+	if (estd_drop_privileges(&w.state->cfg) == -1)
+		goto out;
+	log_open("estd", w.state->cfg.log_target, w.state->cfg.log_level);
+	estd_log_start(w.state, path, "starting");
+	rc = estd_serve(&w);
 	log_close();
 out:
-	service_free(&svc);
-	config_free(&cfg);
+	estd_state_free(w.state);
 	diag_free(&d);
 	return rc;
 }

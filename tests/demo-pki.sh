@@ -145,6 +145,10 @@ rsa_min_bits = 2048
 ec_curves = P-256, P-384, P-521
 max_san_entries = 64
 EOF
+    if [ "$(id -u)" -eq 0 ]; then
+        # estd refuses to run as root: it loads the CA key, then becomes nobody.
+        sed -i 's/^\[estd\]$/[estd]\nuser = nobody/' "$dir/estd.conf.tmp"
+    fi
     chmod 644 "$dir/estd.conf.tmp"
     mv "$dir/estd.conf.tmp" "$dir/estd.conf"
 fi

@@ -34,6 +34,8 @@ struct est_config {
 	enum log_target	 log_target;
 	enum log_level	 log_level;
 	size_t		 max_body;
+	char		*user;			/* drop to this account when root */
+	char		*group;
 
 	char		*ca_cert;
 	char		*ca_key;
