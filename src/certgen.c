@@ -151,6 +151,53 @@ certgen_san(X509 *x, const struct csr_info *csr)
 	return 0;
 }
 
+/*
+ * The CSR's SubjectPublicKeyInfo, copied as it is. X509_set_pubkey would
+ * re-encode the decoded key, which costs more than the CA signature; the
+ * bits are the ones whose signature csr_parse verified.
+ */
+static int
+certgen_copy_spki(X509 *x, const struct csr_info *csr)
+{
+	X509_PUBKEY		*src, *dst;
+	const ASN1_OBJECT	*alg;
+	const unsigned char	*bits;
+	unsigned char		*bits_copy = NULL;
+	X509_ALGOR		*algor;
+	const void		*pval;
+	void			*pval_copy = NULL;
+	int			 ptype, bitslen;
+
+	if ((src = X509_REQ_get_X509_PUBKEY(csr->req)) == NULL ||
+	    (dst = X509_get_X509_PUBKEY(x)) == NULL ||
+	    !X509_PUBKEY_get0_param(NULL, &bits, &bitslen, &algor, src) ||
+	    bitslen <= 0)
+		return -1;
+	X509_ALGOR_get0(&alg, &ptype, &pval, algor);
+	if (ptype == V_ASN1_OBJECT)
+		pval_copy = OBJ_dup(pval);
+	else if (ptype == V_ASN1_SEQUENCE || ptype == V_ASN1_OCTET_STRING)
+		pval_copy = ASN1_STRING_dup(pval);
+	else if (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF)
+		return -1;	/* no other parameter type occurs in a SPKI */
+	if ((ptype == V_ASN1_OBJECT || ptype == V_ASN1_SEQUENCE ||
+	    ptype == V_ASN1_OCTET_STRING) && pval_copy == NULL)
+		return -1;
+	if ((bits_copy = OPENSSL_memdup(bits, (size_t)bitslen)) == NULL)
+		goto fail;
+	if (!X509_PUBKEY_set0_param(dst, OBJ_dup(alg), ptype, pval_copy,
+	    bits_copy, bitslen))
+		goto fail;
+	return 0;
+fail:
+	OPENSSL_free(bits_copy);
+	if (ptype == V_ASN1_OBJECT)
+		ASN1_OBJECT_free(pval_copy);
+	else
+		ASN1_STRING_free(pval_copy);
+	return -1;
+}
+
 X509 *
 certgen_issue(const struct issuer *is, const struct csr_info *csr,
     const struct issue_plan *plan, char *reason, size_t reasonlen)
@@ -168,7 +215,7 @@ certgen_issue(const struct issuer *is, const struct csr_info *csr,
 	    certgen_validity(x, plan) == -1)
 		goto fail;
 	step = "setting the public key";
-	if (!X509_set_pubkey(x, csr->pkey))
+	if (certgen_copy_spki(x, csr) == -1)
 		goto fail;
 	step = "adding extensions";
 	if (certgen_basic_constraints(x) == -1 ||
