@@ -97,8 +97,9 @@ peercert_parse_pem(const char *pem, size_t len, char *reason, size_t reasonlen)
 		snprintf(reason, reasonlen, "client certificate is not PEM");
 		goto out;
 	}
-	end = memmem(begin, (size_t)(pem + len - begin), peercert_end,
-	    sizeof(peercert_end) - 1);
+	/* After the BEGIN line: the two may not share dashes. */
+	end = memmem(begin + blen, (size_t)(pem + len - begin) - blen,
+	    peercert_end, sizeof(peercert_end) - 1);
 	if (end == NULL) {
 		snprintf(reason, reasonlen, "client certificate PEM is truncated");
 		goto out;
