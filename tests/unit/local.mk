@@ -28,7 +28,8 @@ UNIT_TESTS = \
 	tests/unit/check_issuer \
 	tests/unit/check_certgen \
 	tests/unit/check_pkcs7 \
-	tests/unit/check_service
+	tests/unit/check_service \
+	tests/unit/check_core
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -87,5 +88,9 @@ tests_unit_check_pkcs7_LDADD = $(UNIT_LINK)
 tests_unit_check_service_SOURCES = tests/unit/check_service.c $(UNIT_PKI)
 tests_unit_check_service_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_service_LDADD = $(UNIT_LINK)
+
+tests_unit_check_core_SOURCES = tests/unit/check_core.c $(UNIT_PKI)
+tests_unit_check_core_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_core_LDADD = $(UNIT_LINK)
 
 endif
