@@ -310,7 +310,7 @@ END_TEST
 
 START_TEST(reports_files_that_are_missing_empty_or_broken)
 {
-	char			 dir[TP_PATH_MAX], path[TP_PATH_MAX], *pem, *cut;
+	char			 dir[TP_PATH_MAX], path[TP_PATH_MAX], *pem, *cut, *both;
 	struct trust_store	*ts = trust_store_new();
 	struct diag		 d;
 
@@ -329,14 +329,15 @@ START_TEST(reports_files_that_are_missing_empty_or_broken)
 	pem = tp_cert_pem(ca);
 	cut = tp_cert_pem(other_ca);
 	memcpy(cut + 40, "@@@@", 4);
-	ck_assert_int_gt(asprintf(&cut, "%s%s", pem, cut), 0);
-	tp_write_str(dir, "broken.pem", cut);
+	ck_assert_int_gt(asprintf(&both, "%s%s", pem, cut), 0);
+	tp_write_str(dir, "broken.pem", both);
 	tp_path(path, dir, "broken.pem");
 	ck_assert_int_eq(trust_store_add_file(ts, path, &d), -1);
 	ck_assert(has(&d, "broken.pem: unreadable certificate"));
 	ck_assert_uint_eq(diag_count(&d), 3);
 	free(pem);
 	free(cut);
+	free(both);
 	diag_free(&d);
 	trust_store_free(ts);
 	tp_rmtree(dir);
