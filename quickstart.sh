@@ -7,7 +7,9 @@
 #                          commands for every EST operation, then serve until Ctrl-C.
 #   ./quickstart.sh test   install, build, run "make check" (unit + integration tests);
 #                          then again in build-sanitize/ with --enable-sanitizers
-#                          (set EST_SANITIZE=0 to skip that). Ends with "N passed, N failed".
+#                          (set EST_SANITIZE=0 to skip that); then the fuzzers, each for
+#                          EST_FUZZ_SECONDS (default 60 if CI=true, else 0: only replay the
+#                          seed corpora, if clang is installed). Ends with "N passed, N failed".
 #
 # Run it as root or as a user who may sudo (only needed to install packages).
 set -euo pipefail
@@ -24,7 +26,7 @@ die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
 
 case $MODE in
     demo | test) ;;
-    -h | --help | help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help | help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown mode '$MODE' (use: ./quickstart.sh [test])" ;;
 esac
 
@@ -106,6 +108,36 @@ run_check() {
     [ "$rc" -eq 0 ] && [ "$f" -eq 0 ]
 }
 
+# run_fuzz: the libFuzzer harnesses (fuzz/local.mk), each counted as one test
+run_fuzz() {
+    local secs out rc=0 p f rt target PACKAGES=(clang libclang-rt-14-dev)
+    secs=${EST_FUZZ_SECONDS:-$([ "${CI:-}" = true ] && echo 60 || echo 0)}
+    if [ "$secs" != 0 ]; then
+        install_packages
+        target=(fuzz "FUZZ_SECONDS=$secs")
+    else
+        rt=$(clang -print-resource-dir 2> /dev/null || true)
+        if ! compgen -G "$rt/lib/linux/libclang_rt.fuzzer-*.a" > /dev/null; then
+            log "fuzz: clang/libFuzzer not installed, skipped (set EST_FUZZ_SECONDS=60 to run)"
+            return 0
+        fi
+        target=(fuzz-regress)
+    fi
+    out=$(mktemp)
+    log "make ${target[*]}"
+    make "${target[@]}" 2>&1 | tee "$out" || rc=$?
+    p=$(awk '$1 ~ /^fuzz_/ && $2 == "PASS" { n++ } END { print n + 0 }' "$out")
+    f=$(awk '$1 ~ /^fuzz_/ && $2 == "FAIL" { n++ } END { print n + 0 }' "$out")
+    rm -f "$out"
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # the build failed before any harness ran
+    fi
+    TOTAL_PASS=$((TOTAL_PASS + p))
+    TOTAL_FAIL=$((TOTAL_FAIL + f))
+    log "fuzz: $p passed, $f failed"
+    [ "$rc" -eq 0 ] && [ "$f" -eq 0 ]
+}
+
 run_tests() {
     local status=0 sdir
     install_packages
@@ -127,6 +159,7 @@ run_tests() {
             status=1
         fi
     fi
+    run_fuzz || status=1
     echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
     exit "$status"
 }

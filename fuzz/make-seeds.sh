@@ -13,6 +13,8 @@
 # certificate changes, which is harmless. The fuzz_core input format is
 # described at the top of fuzz/fuzz_core.c.
 set -euo pipefail
+# printf formats built from variables are intended here (escapes, NUL bytes).
+# shellcheck disable=SC2059
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/fuzz/corpus
