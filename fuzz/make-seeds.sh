@@ -12,9 +12,9 @@
 # The seeds are committed; rerunning this makes new keys, so every CSR and
 # certificate changes, which is harmless. The fuzz_core input format is
 # described at the top of fuzz/fuzz_core.c.
-set -euo pipefail
 # printf formats built from variables are intended here (escapes, NUL bytes).
 # shellcheck disable=SC2059
+set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/fuzz/corpus
