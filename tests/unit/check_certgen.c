@@ -45,13 +45,17 @@ setup(void)
 	load_issuer(TP_EC_P256);
 }
 
+/* Safe to call twice: tests that must fail cleanly call it themselves. */
 static void
 teardown(void)
 {
 	issuer_free(&is);
 	X509_free(ca);
 	EVP_PKEY_free(ca_key);
+	ca = NULL;
+	ca_key = NULL;
 	tp_rmtree(dir);
+	dir[0] = '\0';
 }
 
 static void
@@ -494,6 +498,7 @@ START_TEST(returned_certificate_object_exposes_its_public_key)
 	buf_free(&der);
 	EVP_PKEY_free(key);
 	ERR_clear_error();
+	teardown();
 	ck_assert_msg(has_key, "X509_get0_pubkey() is NULL on the issued object");
 	ck_assert(same_key);
 	ck_assert(verified);
