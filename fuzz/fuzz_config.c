@@ -61,12 +61,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* 0 exactly when nothing was wrong, and then every path is set. */
 	if ((rc == 0) != (diag_count(&d) == 0))
 		abort();
-	if (rc == 0 && (cfg.ca_cert == NULL || cfg.ca_key == NULL ||
-	    cfg.trust_store == NULL || cfg.profile.n_eku == 0 ||
-	    cfg.profile.n_eku > CONFIG_MAX_EKU ||
-	    cfg.profile.n_ec_curves > CONFIG_MAX_CURVES ||
+	if (rc == 0 && (cfg.labels[0].ca_cert == NULL || cfg.labels[0].ca_key == NULL ||
+	    cfg.labels[0].trust_store == NULL || cfg.labels[0].profile.n_eku == 0 ||
+	    cfg.labels[0].profile.n_eku > CONFIG_MAX_EKU ||
+	    cfg.labels[0].profile.n_ec_curves > CONFIG_MAX_CURVES ||
 	    cfg.max_body > CONFIG_MAX_MAX_BODY ||
-	    cfg.profile.rsa_min_bits > cfg.profile.rsa_max_bits))
+	    cfg.labels[0].profile.rsa_min_bits > cfg.labels[0].profile.rsa_max_bits))
 		abort();
 	for (i = 0; i < d.n; i++)
 		if (d.msgs[i] == NULL)

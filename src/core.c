@@ -1,6 +1,7 @@
 /* core: route one EST request, authenticate, decide, issue, respond. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,9 @@
 #include <openssl/err.h>
 
 #include "est/b64.h"
+#include "est/codes.h"
+#include "est/hook.h"
+#include "est/htpasswd.h"
 #include "est/certgen.h"
 #include "est/core.h"
 #include "est/csr.h"
@@ -21,6 +25,9 @@
 #define CT_PKCS7		"application/pkcs7-mime"
 #define CT_PKCS7_CERTS_ONLY	"application/pkcs7-mime; smime-type=certs-only"
 #define CT_TEXT			"text/plain"
+#define CT_CSRATTRS		"application/csrattrs"
+#define CORE_DEFAULT_REALM	"EST"
+#define CORE_HOOK_MAX_SANS	64
 
 static const char *const core_csr_labels[] = {
 	"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL
@@ -36,6 +43,7 @@ static const struct core_op_route core_routes[] = {
 	{ "cacerts", EST_OP_CACERTS, "GET" },
 	{ "simpleenroll", EST_OP_SIMPLEENROLL, "POST" },
 	{ "simplereenroll", EST_OP_SIMPLEREENROLL, "POST" },
+	{ "csrattrs", EST_OP_CSRATTRS, "GET" },
 	{ NULL, EST_OP_NONE, NULL }
 };
 
@@ -58,6 +66,7 @@ est_status_text(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 204: return "No Content";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -114,23 +123,35 @@ est_is_pkcs10(const char *ct)
 }
 
 /*
- * "/.well-known/est/OP" or "/.well-known/est/LABEL/OP". Returns the route, or
- * NULL, with *has_label set when a label was given (no labels are configured).
+ * "/.well-known/est/OP" or "/.well-known/est/LABEL/OP". Returns the route
+ * and sets *label (NULL for the default), or NULL with *why set.
  */
 static const struct core_op_route *
-core_route(const char *path, int *has_label)
+core_route(const struct est_service *svc, const char *path,
+    const struct est_label **label, const char **why)
 {
-	const char	*op;
+	char		 name[CONFIG_MAX_LABEL_NAME + 1];
+	const char	*op, *slash;
 	size_t		 i, plen = sizeof(EST_PATH_PREFIX) - 1;
 
-	*has_label = 0;
+	*label = NULL;
+	*why = "unknown EST operation";
 	if (path == NULL || strncmp(path, EST_PATH_PREFIX, plen) != 0)
 		return NULL;
 	op = path + plen;
-	if (strchr(op, '/') != NULL) {
-		*has_label = 1;
-		return NULL;
-	}
+	if ((slash = strchr(op, '/')) != NULL) {
+		*why = "unknown CA label";
+		if ((size_t)(slash - op) > CONFIG_MAX_LABEL_NAME)
+			return NULL;
+		memcpy(name, op, (size_t)(slash - op));
+		name[slash - op] = '\0';
+		if (!config_label_name_ok(name) ||
+		    (*label = service_label(svc, name)) == NULL)
+			return NULL;
+		op = slash + 1;
+		*why = "unknown EST operation";
+	} else
+		*label = service_label(svc, NULL);
 	for (i = 0; core_routes[i].name != NULL; i++)
 		if (strcmp(op, core_routes[i].name) == 0)
 			return &core_routes[i];
@@ -154,55 +175,211 @@ core_print_name(const X509_NAME *name, char *out, size_t outlen)
 	return 0;
 }
 
-/*
- * The client certificate: presented, verified by the front server, and
- * verified again here against the store for this operation.
- */
-static X509 *
-core_authenticate(const struct est_service *svc, const struct est_request *req,
-    enum est_op op, struct est_response *res)
+/* What the request proved about its client. */
+struct core_auth {
+	X509		*cert;		/* verified client certificate */
+	int		 cert_presented;
+	char		 cert_why[200];	/* why a presented certificate failed */
+	char		 cn[128];	/* its commonName, for the identity rules */
+	int		 password_presented;
+	int		 password_ok;
+	int		 via_remote_user;
+	char		 user[HTPASSWD_MAX_USER + 1];
+};
+
+static void
+core_auth_free(struct core_auth *a)
+{
+	X509_free(a->cert);
+	OPENSSL_cleanse(a, sizeof(*a));
+}
+
+/* Presented, verified by the front server, and verified again here. */
+static int
+core_auth_cert(const struct est_label *lb, const struct est_request *req,
+    enum est_op op, struct core_auth *a, struct est_response *res)
 {
 	const struct trust_store *ts;
 	enum trust_result	 tr;
 	X509			*cert;
 	char			 why[160];
+	int			 i, len;
 
+	if (req->peer.verify == EST_TLS_NONE)
+		return 0;
+	a->cert_presented = 1;
 	if (req->peer.verify == EST_TLS_FAILED) {
-		core_fail(res, 403, "client certificate rejected by the TLS front server");
-		return NULL;
-	}
-	if (req->peer.verify != EST_TLS_SUCCESS) {
-		core_fail(res, 401, "client certificate required");
-		return NULL;
+		snprintf(a->cert_why, sizeof(a->cert_why),
+		    "client certificate rejected by the TLS front server");
+		return 0;
 	}
 	if (req->peer.cert_pem == NULL || req->peer.cert_pem_len == 0) {
 		core_fail(res, 500, "front server verified a client certificate "
 		    "but did not pass it on (enable exportcert)");
-		return NULL;
+		return -1;
 	}
 	if ((cert = peercert_parse(req->peer.cert_pem, req->peer.cert_pem_len,
 	    why, sizeof(why))) == NULL) {
-		core_fail(res, 403, "%s", why);
-		return NULL;
+		snprintf(a->cert_why, sizeof(a->cert_why), "%s", why);
+		return 0;
 	}
 	core_print_name(X509_get_subject_name(cert), res->identity,
 	    sizeof(res->identity));
-	ts = op == EST_OP_SIMPLEREENROLL ? svc->reenroll_trust : svc->enroll_trust;
+	ts = op == EST_OP_SIMPLEREENROLL ? lb->reenroll_trust : lb->enroll_trust;
 	tr = trust_store_verify(ts, cert, NULL, req->now, NULL, why, sizeof(why));
-	if (tr == TRUST_OK)
-		return cert;
-	if (op == EST_OP_SIMPLEREENROLL && tr == TRUST_UNTRUSTED)
-		core_fail(res, 403, "re-enrollment requires a certificate issued "
-		    "by this CA: %s", why);
-	else
-		core_fail(res, tr == TRUST_ERROR ? 500 : 403,
+	if (tr == TRUST_ERROR) {
+		X509_free(cert);
+		core_fail(res, 500, "client certificate verification failed: %s", why);
+		return -1;
+	}
+	if (tr != TRUST_OK) {
+		snprintf(a->cert_why, sizeof(a->cert_why),
+		    op == EST_OP_SIMPLEREENROLL && tr == TRUST_UNTRUSTED ?
+		    "re-enrollment requires a certificate issued by this CA: %s" :
 		    "client certificate not accepted: %s", why);
-	X509_free(cert);
-	return NULL;
+		X509_free(cert);
+		return 0;
+	}
+	a->cert = cert;
+	i = X509_NAME_get_index_by_NID(X509_get_subject_name(cert), NID_commonName, -1);
+	if (i >= 0) {
+		const ASN1_STRING *v = X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(X509_get_subject_name(cert), i));
+
+		len = ASN1_STRING_length(v);
+		if (len > 0 && (size_t)len < sizeof(a->cn) &&
+		    memchr(ASN1_STRING_get0_data(v), '\0', (size_t)len) == NULL)
+			memcpy(a->cn, ASN1_STRING_get0_data(v), (size_t)len);
+	}
+	return 0;
+}
+
+/* "Authorization: Basic base64(user:password)", checked against htpasswd. */
+static void
+core_auth_password(const struct est_label *lb, const struct est_request *req,
+    struct core_auth *a)
+{
+	const struct est_auth_config	*ac = &lb->cfg->auth;
+	const char			*h = req->authorization, *colon;
+	struct buf			 cred;
+	char				 password[HTPASSWD_MAX_PASSWORD + 1];
+	size_t				 ulen, plen;
+
+	if (ac->mode == AUTH_CERTIFICATE)
+		return;
+	if (h != NULL && strlen(h) <= EST_AUTH_HEADER_MAX &&
+	    strncasecmp(h, "Basic ", 6) == 0) {
+		a->password_presented = 1;
+		buf_init(&cred);
+		for (h += 6; *h == ' '; h++)
+			continue;
+		if (b64_decode((const uint8_t *)h, strlen(h), &cred) == B64_OK &&
+		    (colon = memchr(cred.data, ':', cred.len)) != NULL &&
+		    (ulen = (size_t)(colon - (char *)cred.data)) > 0 &&
+		    ulen <= HTPASSWD_MAX_USER &&
+		    (plen = cred.len - ulen - 1) <= HTPASSWD_MAX_PASSWORD &&
+		    memchr(cred.data, '\0', cred.len) == NULL && lb->users != NULL) {
+			memcpy(a->user, cred.data, ulen);
+			a->user[ulen] = '\0';
+			memcpy(password, colon + 1, plen);
+			password[plen] = '\0';
+			a->password_ok = htpasswd_check(lb->users, a->user, password);
+			OPENSSL_cleanse(password, sizeof(password));
+		}
+		if (cred.data != NULL)
+			OPENSSL_cleanse(cred.data, cred.cap);
+		buf_free(&cred);
+		if (!a->password_ok)
+			a->user[0] = '\0';
+	} else if (ac->trust_remote_user && req->remote_user != NULL &&
+	    *req->remote_user != '\0' &&
+	    strlen(req->remote_user) <= HTPASSWD_MAX_USER) {
+		/* Only where configured: nginx lets any client forge it. */
+		snprintf(a->user, sizeof(a->user), "%s", req->remote_user);
+		a->password_ok = 1;
+		a->via_remote_user = 1;
+	}
+}
+
+/* 401 asking for Basic credentials (RFC 7030 3.2.3). */
+static void
+core_fail_basic(const struct est_label *lb, struct est_response *res,
+    const char *why)
+{
+	core_fail(res, 401, "%s", why);
+	res->realm = lb->cfg->auth.realm ? lb->cfg->auth.realm : CORE_DEFAULT_REALM;
+}
+
+/*
+ * Applies the label's authentication mode. Returns 0 with *a filled, or
+ * -1 with the response set (401 or 403).
+ */
+static int
+core_authenticate(const struct est_label *lb, const struct est_request *req,
+    enum est_op op, struct core_auth *a, struct est_response *res)
+{
+	enum auth_mode	 mode = lb->cfg->auth.mode;
+	int		 want_cert, want_password;
+	const char	*no_password = "a user name and password are required";
+
+	if (core_auth_cert(lb, req, op, a, res) == -1)
+		return -1;
+	core_auth_password(lb, req, a);
+	if (a->password_presented && !a->password_ok)
+		no_password = "wrong user name or password";
+	if (a->password_ok) {
+		res->identity[0] = '\0';
+		snprintf(res->identity, sizeof(res->identity), "user:%s", a->user);
+	}
+	/* Renewal always proves possession of the certificate being renewed. */
+	want_cert = mode == AUTH_CERTIFICATE || mode == AUTH_BOTH ||
+	    op == EST_OP_SIMPLEREENROLL;
+	want_password = mode == AUTH_PASSWORD || mode == AUTH_BOTH;
+	if (mode == AUTH_EITHER && op != EST_OP_SIMPLEREENROLL) {
+		if (a->cert != NULL || a->password_ok)
+			return 0;
+		if (a->password_presented || !a->cert_presented)
+			core_fail_basic(lb, res, no_password);
+		else
+			core_fail(res, 403, "%s", a->cert_why);
+		return -1;
+	}
+	if (want_cert && a->cert == NULL) {
+		if (a->cert_presented)
+			core_fail(res, 403, "%s", a->cert_why);
+		else
+			core_fail(res, 401, "client certificate required");
+		return -1;
+	}
+	if ((want_password || (mode == AUTH_EITHER && !a->cert)) &&
+	    !a->password_ok) {
+		core_fail_basic(lb, res, no_password);
+		return -1;
+	}
+	return 0;
 }
 
 static void
-core_cacerts(const struct est_service *svc, struct est_response *res)
+core_csrattrs(const struct est_label *lb, struct est_response *res)
+{
+	if (lb->csrattrs_body.len == 0) {
+		res->status = 204;
+		res->content_type = NULL;
+		snprintf(res->reason, sizeof(res->reason), "no CSR attributes");
+		return;
+	}
+	res->status = 200;
+	res->content_type = CT_CSRATTRS;
+	res->base64_encoded = 1;
+	if (buf_append(&res->body, lb->csrattrs_body.data,
+	    lb->csrattrs_body.len) == -1)
+		core_fail(res, 500, "out of memory");
+	else
+		snprintf(res->reason, sizeof(res->reason), "CSR attributes");
+}
+
+static void
+core_cacerts(const struct est_label *svc, struct est_response *res)
 {
 	res->status = 200;
 	res->content_type = CT_PKCS7;
@@ -213,6 +390,41 @@ core_cacerts(const struct est_service *svc, struct est_response *res)
 	else
 		snprintf(res->reason, sizeof(res->reason), "%zu certificate(s)",
 		    svc->n_cacerts);
+}
+
+/* "DNS:name", "IP:addr", "email:x", "URI:x" for the hook; OPENSSL_free it. */
+static char *
+core_san_text(const GENERAL_NAME *gn)
+{
+	const ASN1_STRING	*v = NULL;
+	const char		*kind = NULL;
+	char			*out, ip[64];
+	size_t			 len;
+
+	switch (gn->type) {
+	case GEN_DNS: kind = "DNS"; v = gn->d.dNSName; break;
+	case GEN_EMAIL: kind = "email"; v = gn->d.rfc822Name; break;
+	case GEN_URI: kind = "URI"; v = gn->d.uniformResourceIdentifier; break;
+	case GEN_IPADD:
+		if (gn->d.iPAddress->length == 4)
+			inet_ntop(AF_INET, gn->d.iPAddress->data, ip, sizeof(ip));
+		else if (gn->d.iPAddress->length == 16)
+			inet_ntop(AF_INET6, gn->d.iPAddress->data, ip, sizeof(ip));
+		else
+			return NULL;
+		len = strlen(ip) + 4;
+		if ((out = OPENSSL_malloc(len)) != NULL)
+			snprintf(out, len, "IP:%s", ip);
+		return out;
+	default:
+		return NULL;
+	}
+	len = strlen(kind) + 1 + (size_t)ASN1_STRING_length(v) + 1;
+	if ((out = OPENSSL_malloc(len)) == NULL)
+		return NULL;
+	snprintf(out, len, "%s:%.*s", kind, ASN1_STRING_length(v),
+	    (const char *)ASN1_STRING_get0_data(v));
+	return out;
 }
 
 static void
@@ -230,12 +442,93 @@ core_describe_issued(X509 *cert, struct est_response *res)
 	BN_free(bn);
 }
 
+/* The request's facts for the authorization hook, as one JSON object. */
 static void
-core_enroll(const struct est_service *svc, const struct est_request *req,
-    enum est_op op, struct est_response *res)
+core_hook_facts(const struct est_label *lb, enum est_op op,
+    const struct core_auth *a, const struct policy_client *client,
+    const struct csr_info *csr, struct buf *json)
 {
-	const struct est_config	*cfg = svc->cfg;
-	struct policy_client	 client = { NULL, 0 };
+	char		 subject[256], issuer[256], key[64], *serial = NULL;
+	char		*sans[CORE_HOOK_MAX_SANS];
+	const char	*method;
+	BIGNUM		*bn = NULL;
+	size_t		 i, n = 0;
+
+	method = a->cert != NULL && a->password_ok ? "certificate+password" :
+	    a->cert != NULL ? "certificate" :
+	    a->via_remote_user ? "remote_user" : "password";
+	hook_json_begin(json);
+	hook_json_string(json, "label", lb->cfg->name ? lb->cfg->name : "");
+	hook_json_string(json, "operation", est_op_name(op));
+	hook_json_string(json, "auth_method", method);
+	hook_json_string(json, "identity", client->n_identities > 0 ?
+	    client->identities[0] : NULL);
+	hook_json_number(json, "registration_authority", client->is_ra);
+	if (a->cert != NULL) {
+		core_print_name(X509_get_subject_name(a->cert), subject, sizeof(subject));
+		core_print_name(X509_get_issuer_name(a->cert), issuer, sizeof(issuer));
+		if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(a->cert), NULL)))
+			serial = BN_bn2hex(bn);
+	}
+	hook_json_string(json, "client_subject", a->cert ? subject : NULL);
+	hook_json_string(json, "client_issuer", a->cert ? issuer : NULL);
+	hook_json_string(json, "client_serial", serial);
+	core_print_name(csr->subject, subject, sizeof(subject));
+	hook_json_string(json, "csr_subject", subject);
+	for (i = 0; i < csr->n_san && n < CORE_HOOK_MAX_SANS; i++)
+		if ((sans[n] = core_san_text(sk_GENERAL_NAME_value(csr->san,
+		    (int)i))) != NULL)
+			n++;
+	hook_json_strings(json, "csr_san", (const char *const *)sans, n);
+	csr_key_describe(csr, key, sizeof(key));
+	hook_json_string(json, "key", key);
+	hook_json_number(json, "key_bits", csr->key_bits);
+	hook_json_end(json);
+	for (i = 0; i < n; i++)
+		OPENSSL_free(sans[i]);
+	OPENSSL_free(serial);
+	BN_free(bn);
+}
+
+/* The checks after the policy: the operator's hook, then the enrollment code. */
+static int
+core_authorize_extra(const struct est_label *lb, enum est_op op,
+    const struct core_auth *a, const struct policy_client *client,
+    const struct csr_info *csr, struct est_response *res)
+{
+	const struct est_profile	*pr = &lb->cfg->profile;
+	struct buf			 json;
+	char				 why[200];
+	int				 rc = 0;
+
+	if (pr->hook != NULL) {
+		buf_init(&json);
+		core_hook_facts(lb, op, a, client, csr, &json);
+		rc = hook_run(pr->hook, pr->hook_timeout_ms, (const char *)json.data,
+		    json.len, why, sizeof(why));
+		buf_free(&json);
+		if (rc == -1) {
+			core_fail(res, 403, "%s", why);
+			return -1;
+		}
+	}
+	/* Spent last, so that a refused request does not burn the code. */
+	if (pr->challenge == CHALLENGE_CODE &&
+	    codes_redeem(lb->codes, csr->challenge_password,
+	    csr->challenge_password_len, why, sizeof(why)) == -1) {
+		core_fail(res, 403, "%s", why);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+core_enroll(const struct est_service *svc, const struct est_label *lb,
+    const struct est_request *req, enum est_op op, struct est_response *res)
+{
+	const struct est_profile *pr = &lb->cfg->profile;
+	struct policy_client	 client;
+	struct core_auth	 auth;
 	struct csr_info		 csr;
 	struct issue_plan	 plan;
 	struct buf		 der;
@@ -245,12 +538,21 @@ core_enroll(const struct est_service *svc, const struct est_request *req,
 	time_t			 now = req->now != 0 ? req->now : time(NULL);
 
 	memset(&csr, 0, sizeof(csr));
+	memset(&auth, 0, sizeof(auth));
+	memset(&client, 0, sizeof(client));
 	buf_init(&der);
-	if ((client.cert = core_authenticate(svc, req, op, res)) == NULL)
+	if (core_authenticate(lb, req, op, &auth, res) == -1)
 		goto out;
-	client.issued_by_ca = op == EST_OP_SIMPLEREENROLL;
-	if (req->body_too_large || req->body_len > cfg->max_body) {
-		core_fail(res, 413, "request body exceeds %zu bytes", cfg->max_body);
+	client.cert = auth.cert;
+	client.issued_by_ca = op == EST_OP_SIMPLEREENROLL && auth.cert != NULL;
+	client.is_ra = auth.cert != NULL && policy_is_ra(pr, auth.cert);
+	if (auth.password_ok)
+		client.identities[client.n_identities++] = auth.user;
+	if (auth.cert != NULL && auth.cn[0] != '\0')
+		client.identities[client.n_identities++] = auth.cn;
+	if (req->body_too_large || req->body_len > svc->cfg->max_body) {
+		core_fail(res, 413, "request body exceeds %zu bytes",
+		    svc->cfg->max_body);
 		goto out;
 	}
 	if (!est_is_pkcs10(req->content_type)) {
@@ -267,12 +569,14 @@ core_enroll(const struct est_service *svc, const struct est_request *req,
 		core_fail(res, 400, "%s", why);
 		goto out;
 	}
-	if (policy_decide(&cfg->profile, op, &csr, &client, now,
-	    svc->issuer.not_after, &plan, why, sizeof(why)) == -1) {
+	if (policy_decide(pr, op, &csr, &client, now, lb->issuer.not_after,
+	    &plan, why, sizeof(why)) == -1) {
 		core_fail(res, 403, "%s", why);
 		goto out;
 	}
-	if ((issued = certgen_issue(&svc->issuer, &csr, &plan, why,
+	if (core_authorize_extra(lb, op, &auth, &client, &csr, res) == -1)
+		goto out;
+	if ((issued = certgen_issue(&lb->issuer, &csr, &plan, why,
 	    sizeof(why))) == NULL) {
 		core_fail(res, 500, "%s", why);
 		goto out;
@@ -288,7 +592,7 @@ core_enroll(const struct est_service *svc, const struct est_request *req,
 out:
 	ERR_clear_error();
 	X509_free(issued);
-	X509_free(client.cert);
+	core_auth_free(&auth);
 	csr_info_free(&csr);
 	buf_free(&der);
 }
@@ -298,21 +602,24 @@ est_handle(const struct est_service *svc, const struct est_request *req,
     struct est_response *res)
 {
 	const struct core_op_route	*route;
-	int				 has_label;
+	const struct est_label		*lb;
+	const char			*why;
 
-	if ((route = core_route(req->path, &has_label)) == NULL) {
-		core_fail(res, 404, has_label ? "unknown CA label" :
-		    "unknown EST operation");
+	if ((route = core_route(svc, req->path, &lb, &why)) == NULL || lb == NULL) {
+		core_fail(res, 404, "%s", why);
 		return;
 	}
 	res->op = route->op;
+	res->label = lb->cfg->name;
 	if (req->method == NULL || strcmp(req->method, route->method) != 0) {
 		core_fail(res, 405, "%s takes %s only", route->name, route->method);
 		res->allow = route->method;
 		return;
 	}
 	if (route->op == EST_OP_CACERTS)
-		core_cacerts(svc, res);
+		core_cacerts(lb, res);
+	else if (route->op == EST_OP_CSRATTRS)
+		core_csrattrs(lb, res);
 	else
-		core_enroll(svc, req, route->op, res);
+		core_enroll(svc, lb, req, route->op, res);
 }

@@ -30,7 +30,7 @@ csr_info_free(struct csr_info *info)
 {
 	X509_REQ_free(info->req);
 	GENERAL_NAMES_free(info->san);
-	memset(info, 0, sizeof(*info));
+	OPENSSL_cleanse(info, sizeof(*info));
 }
 
 static int
@@ -91,6 +91,35 @@ csr_read_extensions(struct csr_info *info, char *reason, size_t reasonlen)
 	return rc;
 }
 
+/* The challengePassword value: one DirectoryString (RFC 2985 5.4.1). */
+static void
+csr_read_challenge(struct csr_info *info, X509_ATTRIBUTE *attr)
+{
+	ASN1_TYPE	*v;
+	size_t		 len;
+
+	info->has_challenge_password = 1;
+	if (X509_ATTRIBUTE_count(attr) != 1 ||
+	    (v = X509_ATTRIBUTE_get0_type(attr, 0)) == NULL)
+		return;
+	switch (v->type) {
+	case V_ASN1_PRINTABLESTRING:
+	case V_ASN1_UTF8STRING:
+	case V_ASN1_IA5STRING:
+	case V_ASN1_T61STRING:
+		len = (size_t)ASN1_STRING_length(v->value.asn1_string);
+		if (len == 0 || len > CSR_MAX_CHALLENGE)
+			return;
+		memcpy(info->challenge_password,
+		    ASN1_STRING_get0_data(v->value.asn1_string), len);
+		info->challenge_password[len] = '\0';
+		info->challenge_password_len = len;
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 csr_read_attributes(struct csr_info *info)
 {
@@ -102,10 +131,26 @@ csr_read_attributes(struct csr_info *info)
 		attr = X509_REQ_get_attr(info->req, i);
 		obj = X509_ATTRIBUTE_get0_object(attr);
 		if (OBJ_obj2nid(obj) == NID_pkcs9_challengePassword)
-			info->has_challenge_password = 1;
+			csr_read_challenge(info, attr);
 		else if (csr_is_change_subject_name(obj))
 			info->has_change_subject_name = 1;
 	}
+}
+
+static int
+csr_sig_digest(const X509_REQ *req)
+{
+	const X509_ALGOR	*alg = NULL;
+	const ASN1_OBJECT	*obj;
+	int			 md = NID_undef, pk = NID_undef;
+
+	X509_REQ_get0_signature(req, NULL, &alg);
+	if (alg == NULL)
+		return NID_undef;
+	X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	if (!OBJ_find_sigid_algs(OBJ_obj2nid(obj), &md, &pk))
+		return NID_undef;
+	return md;
 }
 
 enum csr_status
@@ -143,6 +188,7 @@ csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
 	info->curve_nid = info->key_type == EVP_PKEY_EC ?
 	    csr_curve_nid(info->pkey) : NID_undef;
 	info->subject = X509_REQ_get_subject_name(info->req);
+	info->sig_digest_nid = csr_sig_digest(info->req);
 	if ((rc = csr_read_extensions(info, reason, reasonlen)) != CSR_OK)
 		goto out;
 	csr_read_attributes(info);

@@ -123,21 +123,33 @@ estd_tls_verify(const char *v)
 static void
 estd_write_response(struct estd_worker *w, const struct est_response *res)
 {
-	char	 head[512];
+	char	 head[768];
 	int	 n;
 
 	/* snprintf, not FCGX_FPrintF: libfcgi's formatter lacks %zu. */
-	n = snprintf(head, sizeof(head), "Status: %d %s\r\nContent-Type: %s\r\n"
-	    "Content-Length: %zu\r\n%s%s%s%s\r\n", res->status,
-	    est_status_text(res->status), res->content_type, res->body.len,
-	    res->base64_encoded ? "Content-Transfer-Encoding: base64\r\n" : "",
-	    res->allow != NULL ? "Allow: " : "",
-	    res->allow != NULL ? res->allow : "",
-	    res->allow != NULL ? "\r\n" : "");
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n", res->status,
+	    est_status_text(res->status));
+	/* RFC 9110 8.6: no Content-Length (and no body) on a 204. */
+	if (res->status != 204 && n > 0 && (size_t)n < sizeof(head))
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Content-Type: %s\r\nContent-Length: %zu\r\n",
+		    res->content_type, res->body.len);
+	if (res->base64_encoded && n > 0 && (size_t)n < sizeof(head))
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Content-Transfer-Encoding: base64\r\n");
+	if (res->allow != NULL && n > 0 && (size_t)n < sizeof(head))
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Allow: %s\r\n", res->allow);
+	if (res->realm != NULL && n > 0 && (size_t)n < sizeof(head))
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "WWW-Authenticate: Basic realm=\"%s\", charset=\"UTF-8\"\r\n",
+		    res->realm);
+	if (n > 0 && (size_t)n < sizeof(head))
+		n += snprintf(head + n, sizeof(head) - (size_t)n, "\r\n");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
 	FCGX_PutStr(head, n, w->fcgi.out);
-	if (res->body.len > 0)
+	if (res->body.len > 0 && res->status != 204)
 		FCGX_PutStr((const char *)res->body.data, (int)res->body.len,
 		    w->fcgi.out);
 }
@@ -169,6 +181,8 @@ estd_serve_one(struct estd_worker *w)
 	req.path = estd_path(w);
 	req.content_type = estd_param(w, "CONTENT_TYPE");
 	req.peer.verify = estd_tls_verify(estd_param(w, "SSL_CLIENT_VERIFY"));
+	req.authorization = estd_param(w, "HTTP_AUTHORIZATION");
+	req.remote_user = estd_param(w, "REMOTE_USER");
 	if ((cert = estd_param(w, "SSL_CLIENT_CERT")) != NULL && *cert != '\0') {
 		req.peer.cert_pem = cert;
 		req.peer.cert_pem_len = strlen(cert);
@@ -184,8 +198,9 @@ estd_serve_one(struct estd_worker *w)
 	estd_write_response(w, &res);
 
 	log_msg(res.status < 500 ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR,
-	    "req=%lx.%lu op=%s method=%s client=\"%s\" status=%d ms=%.2f %s",
-	    (unsigned long)getpid(), w->served, est_op_name(res.op),
+	    "req=%lx.%lu label=%s op=%s method=%s client=\"%s\" status=%d "
+	    "ms=%.2f %s", (unsigned long)getpid(), w->served,
+	    res.label ? res.label : "-", est_op_name(res.op),
 	    req.method ? req.method : "-", res.identity, res.status,
 	    estd_ms_since(&t0), res.reason);
 	est_response_free(&res);

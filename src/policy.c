@@ -1,7 +1,10 @@
 /* policy: whether to issue, and what. Pure functions of their arguments. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <fnmatch.h>
 #include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -15,6 +18,7 @@ static const char *const est_op_names[EST_OP_MAX] = {
 	[EST_OP_CACERTS] = "cacerts",
 	[EST_OP_SIMPLEENROLL] = "simpleenroll",
 	[EST_OP_SIMPLEREENROLL] = "simplereenroll",
+	[EST_OP_CSRATTRS] = "csrattrs",
 };
 
 const char *
@@ -23,6 +27,29 @@ est_op_name(enum est_op op)
 	if ((unsigned)op >= EST_OP_MAX)
 		return "-";
 	return est_op_names[op];
+}
+
+static int
+policy_digest_allowed(const struct est_profile *pr, int nid)
+{
+	size_t i;
+
+	for (i = 0; i < pr->n_digests; i++)
+		if (nid != NID_undef && pr->digest_nids[i] == nid)
+			return 1;
+	return 0;
+}
+
+static int
+policy_check_digest(const struct est_profile *pr, const struct csr_info *csr,
+    char *reason, size_t reasonlen)
+{
+	if (policy_digest_allowed(pr, csr->sig_digest_nid))
+		return 0;
+	snprintf(reason, reasonlen, "CSR signature hash %s is not allowed",
+	    csr->sig_digest_nid != NID_undef ?
+	    OBJ_nid2sn(csr->sig_digest_nid) : "(unknown)");
+	return -1;
 }
 
 int
@@ -35,6 +62,8 @@ policy_check_key(const struct est_profile *pr, const struct csr_info *csr,
 	csr_key_describe(csr, desc, sizeof(desc));
 	switch (csr->key_type) {
 	case EVP_PKEY_RSA:
+		if (!(pr->key_types & PROFILE_KEY_RSA))
+			break;
 		if (csr->key_bits < 0 || (unsigned)csr->key_bits < pr->rsa_min_bits) {
 			snprintf(reason, reasonlen,
 			    "%s key is below the minimum of %u bits", desc,
@@ -47,18 +76,22 @@ policy_check_key(const struct est_profile *pr, const struct csr_info *csr,
 			    pr->rsa_max_bits);
 			return -1;
 		}
-		return 0;
+		return policy_check_digest(pr, csr, reason, reasonlen);
 	case EVP_PKEY_EC:
+		if (!(pr->key_types & PROFILE_KEY_EC))
+			break;
 		for (i = 0; i < pr->n_ec_curves; i++)
 			if (csr->curve_nid != NID_undef &&
 			    csr->curve_nid == pr->ec_curve_nids[i])
-				return 0;
+				return policy_check_digest(pr, csr, reason,
+				    reasonlen);
 		snprintf(reason, reasonlen, "%s key: curve not allowed", desc);
 		return -1;
 	default:
-		snprintf(reason, reasonlen, "%s keys are not allowed", desc);
-		return -1;
+		break;
 	}
+	snprintf(reason, reasonlen, "%s keys are not allowed", desc);
+	return -1;
 }
 
 int
@@ -81,15 +114,247 @@ policy_check_request(const struct est_profile *pr, const struct csr_info *csr,
 	 * which a worker behind a TLS-terminating front server cannot check.
 	 * Refuse rather than accept it unchecked.
 	 */
-	if (csr->has_challenge_password) {
+	if (csr->has_challenge_password && pr->challenge == CHALLENGE_REFUSE) {
 		snprintf(reason, reasonlen,
 		    "CSR carries a challengePassword (proof-of-possession "
 		    "linking), which this server cannot check");
 		return -1;
 	}
-	if (csr->has_change_subject_name) {
+	if (!csr->has_challenge_password && pr->challenge == CHALLENGE_CODE) {
+		snprintf(reason, reasonlen,
+		    "CSR needs an enrollment code in its challengePassword");
+		return -1;
+	}
+	if (csr->has_change_subject_name && !pr->allow_change_subject_name) {
 		snprintf(reason, reasonlen,
 		    "CSR carries a ChangeSubjectName attribute, which is not allowed");
+		return -1;
+	}
+	return 0;
+}
+
+/* The subject's first commonName as a NUL-free string, or NULL. */
+static const char *
+policy_subject_cn(const X509_NAME *name, char *out, size_t outlen)
+{
+	const ASN1_STRING	*v;
+	int			 i, len;
+
+	if ((i = X509_NAME_get_index_by_NID(name, NID_commonName, -1)) < 0)
+		return NULL;
+	v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+	len = ASN1_STRING_length(v);
+	if (len <= 0 || (size_t)len >= outlen ||
+	    memchr(ASN1_STRING_get0_data(v), '\0', (size_t)len) != NULL)
+		return NULL;
+	memcpy(out, ASN1_STRING_get0_data(v), (size_t)len);
+	out[len] = '\0';
+	return out;
+}
+
+/* name is domain or ends in "." + domain (case-insensitive, ASCII). */
+static int
+policy_dns_in(const char *name, size_t len, const char *domain)
+{
+	size_t dlen = strlen(domain);
+
+	if (len == dlen)
+		return strncasecmp(name, domain, len) == 0;
+	return len > dlen && name[len - dlen - 1] == '.' &&
+	    strncasecmp(name + len - dlen, domain, dlen) == 0;
+}
+
+static int
+policy_ip_in(const unsigned char *ip, int iplen, const struct ip_range *r)
+{
+	unsigned	 bits = r->prefix, i;
+	unsigned char	 mask;
+
+	if ((r->family == AF_INET && iplen != 4) ||
+	    (r->family == AF_INET6 && iplen != 16))
+		return 0;
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (ip[i] != r->addr[i])
+			return 0;
+	if (bits == 0)
+		return 1;
+	mask = (unsigned char)(0xff << (8 - bits));
+	return (ip[i] & mask) == (r->addr[i] & mask);
+}
+
+static int
+policy_check_dns(const struct est_profile *pr, const ASN1_IA5STRING *v,
+    char *reason, size_t reasonlen)
+{
+	const char	*name = (const char *)ASN1_STRING_get0_data(v);
+	size_t		 len = (size_t)ASN1_STRING_length(v), i;
+
+	if (len == 0 || memchr(name, '\0', len) != NULL) {
+		snprintf(reason, reasonlen, "CSR has an empty or NUL-bearing DNS name");
+		return -1;
+	}
+	if (memchr(name, '*', len) != NULL && !pr->allow_wildcard) {
+		snprintf(reason, reasonlen, "wildcard DNS name %.*s is not allowed",
+		    (int)(len > 100 ? 100 : len), name);
+		return -1;
+	}
+	if (pr->n_dns_suffixes == 0)
+		return 0;
+	for (i = 0; i < pr->n_dns_suffixes; i++)
+		if (policy_dns_in(name, len, pr->dns_suffixes[i]))
+			return 0;
+	snprintf(reason, reasonlen, "DNS name %.*s is outside the allowed domains",
+	    (int)(len > 100 ? 100 : len), name);
+	return -1;
+}
+
+/* Every SAN entry against the profile's types, domains and ranges. */
+static int
+policy_check_sans(const struct est_profile *pr, const struct csr_info *csr,
+    char *reason, size_t reasonlen)
+{
+	const GENERAL_NAME	*gn;
+	const ASN1_OCTET_STRING	*ip;
+	size_t			 i, r;
+	int			 ok;
+
+	for (i = 0; i < csr->n_san; i++) {
+		gn = sk_GENERAL_NAME_value(csr->san, (int)i);
+		switch (gn->type) {
+		case GEN_DNS:
+			if (!(pr->san_types & PROFILE_SAN_DNS))
+				goto type;
+			if (policy_check_dns(pr, gn->d.dNSName, reason, reasonlen) == -1)
+				return -1;
+			break;
+		case GEN_IPADD:
+			if (!(pr->san_types & PROFILE_SAN_IP))
+				goto type;
+			ip = gn->d.iPAddress;
+			for (r = 0, ok = pr->n_ip_ranges == 0; r < pr->n_ip_ranges; r++)
+				ok |= policy_ip_in(ASN1_STRING_get0_data(ip),
+				    ASN1_STRING_length(ip), &pr->ip_ranges[r]);
+			if (!ok) {
+				snprintf(reason, reasonlen,
+				    "IP address in subjectAltName is outside the allowed ranges");
+				return -1;
+			}
+			break;
+		case GEN_EMAIL:
+			if (!(pr->san_types & PROFILE_SAN_EMAIL))
+				goto type;
+			break;
+		case GEN_URI:
+			if (!(pr->san_types & PROFILE_SAN_URI))
+				goto type;
+			break;
+		default:
+			goto type;
+		}
+	}
+	return 0;
+type:
+	snprintf(reason, reasonlen, "subjectAltName type %d is not allowed",
+	    gn->type);
+	return -1;
+}
+
+/* The CN, or a DNS name, equals one of the client's identities. */
+static int
+policy_names_identity(const struct csr_info *csr, const char *cn,
+    const struct policy_client *client)
+{
+	const GENERAL_NAME	*gn;
+	size_t			 i, k, len;
+
+	for (k = 0; k < client->n_identities; k++) {
+		if (cn != NULL && strcmp(cn, client->identities[k]) == 0)
+			return 1;
+		len = strlen(client->identities[k]);
+		for (i = 0; i < csr->n_san; i++) {
+			gn = sk_GENERAL_NAME_value(csr->san, (int)i);
+			if (gn->type == GEN_DNS &&
+			    (size_t)ASN1_STRING_length(gn->d.dNSName) == len &&
+			    strncasecmp((const char *)ASN1_STRING_get0_data(
+			    gn->d.dNSName), client->identities[k], len) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
+policy_check_names(const struct est_profile *pr, const struct csr_info *csr,
+    const struct policy_client *client, char *reason, size_t reasonlen)
+{
+	char		 buf[256];
+	const char	*cn = policy_subject_cn(csr->subject, buf, sizeof(buf));
+
+	if (policy_check_sans(pr, csr, reason, reasonlen) == -1)
+		return -1;
+	if (pr->cn_pattern != NULL &&
+	    (cn == NULL || fnmatch(pr->cn_pattern, cn, 0) != 0)) {
+		snprintf(reason, reasonlen, "subject CN does not match %s",
+		    pr->cn_pattern);
+		return -1;
+	}
+	/* A registration authority enrolls others by design (RFC 7030 3.7). */
+	if (pr->subject_rule == NAME_RULE_IDENTITY && !client->is_ra &&
+	    !policy_names_identity(csr, cn, client)) {
+		snprintf(reason, reasonlen, "CSR subject CN or DNS name must equal "
+		    "the authenticated identity (%s)", client->n_identities > 0 ?
+		    client->identities[0] : "none");
+		return -1;
+	}
+	return 0;
+}
+
+int
+policy_is_ra(const struct est_profile *pr, X509 *cert)
+{
+	unsigned char	 fp[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0;
+	size_t		 i;
+
+	if (!pr->allow_ra || cert == NULL)
+		return 0;
+	if (X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) {
+		EXTENDED_KEY_USAGE *eku;
+		int found = 0;
+
+		eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+		for (i = 0; eku != NULL && i < (size_t)sk_ASN1_OBJECT_num(eku); i++)
+			found |= OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, (int)i)) ==
+			    NID_cmcRA;
+		EXTENDED_KEY_USAGE_free(eku);
+		if (found)
+			return 1;
+	}
+	if (pr->n_ra == 0 || !X509_digest(cert, EVP_sha256(), fp, &n) || n != 32)
+		return 0;
+	for (i = 0; i < pr->n_ra; i++)
+		if (memcmp(fp, pr->ra_fingerprints[i], 32) == 0)
+			return 1;
+	return 0;
+}
+
+int
+policy_check_renewal_window(unsigned window_days, X509 *current, time_t now,
+    char *reason, size_t reasonlen)
+{
+	ASN1_TIME	*from;
+	int		 days = 0, secs = 0, ok;
+
+	if (window_days == 0)
+		return 0;
+	if ((from = ASN1_TIME_set(NULL, now)) == NULL)
+		return -1;
+	ok = ASN1_TIME_diff(&days, &secs, from, X509_get0_notAfter(current));
+	ASN1_TIME_free(from);
+	if (!ok || days > (int)window_days ||
+	    (days == (int)window_days && secs > 0)) {
+		snprintf(reason, reasonlen, "too early to renew: renewal opens %u "
+		    "days before the certificate expires", window_days);
 		return -1;
 	}
 	return 0;
@@ -177,20 +442,26 @@ policy_decide(const struct est_profile *pr, enum est_op op,
 		snprintf(reason, reasonlen, "operation does not issue certificates");
 		return -1;
 	}
-	if (client == NULL || client->cert == NULL) {
+	if (client == NULL || (client->cert == NULL && client->n_identities == 0)) {
 		snprintf(reason, reasonlen, "no authenticated client");
 		return -1;
 	}
 	if (policy_check_key(pr, csr, reason, reasonlen) == -1 ||
-	    policy_check_request(pr, csr, reason, reasonlen) == -1)
+	    policy_check_request(pr, csr, reason, reasonlen) == -1 ||
+	    policy_check_names(pr, csr, client, reason, reasonlen) == -1)
 		return -1;
 	if (op == EST_OP_SIMPLEREENROLL) {
-		if (!client->issued_by_ca) {
+		if (client->cert == NULL || !client->issued_by_ca) {
 			snprintf(reason, reasonlen,
 			    "re-enrollment requires a certificate issued by this CA");
 			return -1;
 		}
-		if (policy_check_reenroll(csr, client->cert, reason, reasonlen) == -1)
+		/* A ChangeSubjectName, where allowed, asks for other names. */
+		if (!(csr->has_change_subject_name && pr->allow_change_subject_name) &&
+		    policy_check_reenroll(csr, client->cert, reason, reasonlen) == -1)
+			return -1;
+		if (policy_check_renewal_window(pr->renewal_window_days,
+		    client->cert, now, reason, reasonlen) == -1)
 			return -1;
 	}
 	if (ca_not_after <= now) {

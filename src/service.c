@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "est/b64.h"
+#include "est/csrattrs.h"
 #include "est/log.h"
 #include "est/pkcs7.h"
 #include "est/service.h"
@@ -21,8 +24,13 @@ service_check_key_mode(const char *key_uri, struct diag *d)
 {
 	struct stat st;
 
-	if (strchr(key_uri, ':') != NULL && key_uri[0] != '/')
-		return;		/* a URI, not a file */
+	/* A file: URI names a file too; other URIs (pkcs11:) do not. */
+	if (strncmp(key_uri, "file://", 7) == 0)
+		key_uri += 7;
+	else if (strncmp(key_uri, "file:", 5) == 0)
+		key_uri += 5;
+	else if (strchr(key_uri, ':') != NULL && key_uri[0] != '/')
+		return;
 	if (stat(key_uri, &st) == -1) {
 		diag_add(d, "%s: cannot stat CA key: %s", key_uri, strerror(errno));
 		return;
@@ -33,9 +41,9 @@ service_check_key_mode(const char *key_uri, struct diag *d)
 }
 
 static int
-service_build_cacerts(struct est_service *svc, struct diag *d)
+service_build_cacerts(struct est_label *svc, struct diag *d)
 {
-	const struct est_config	*cfg = svc->cfg;
+	const struct est_label_config *cfg = svc->cfg;
 	struct trust_store	*bundle = NULL;
 	X509			*certs[64];
 	size_t			 n = 0, i;
@@ -64,48 +72,115 @@ out:
 	return rc;
 }
 
+static void
+service_build_csrattrs(struct est_label *lb, struct diag *d)
+{
+	const struct est_profile	*pr = &lb->cfg->profile;
+	struct buf			 der;
+
+	buf_init(&der);
+	if (pr->csrattrs == CSRATTRS_VERBATIM)
+		csrattrs_parse_verbatim(pr->csrattrs_base64, &der, d);
+	else if (pr->csrattrs == CSRATTRS_AUTO && csrattrs_build(pr, &der) == -1)
+		diag_add(d, "cannot build the /csrattrs response");
+	if (der.len > 0 &&
+	    b64_encode_wrapped(der.data, der.len, &lb->csrattrs_body) == -1)
+		diag_add(d, "out of memory");
+	buf_free(&der);
+}
+
+static void
+service_load_label(struct est_label *lb, const struct est_label_config *lc,
+    struct diag *d)
+{
+	const struct est_profile	*pr = &lc->profile;
+	int				 n, issuer_ok;
+
+	lb->cfg = lc;
+	buf_init(&lb->cacerts_body);
+	buf_init(&lb->csrattrs_body);
+	service_check_key_mode(lc->ca_key, d);
+	/* Load the trust store even when the CA fails, to report both. */
+	issuer_ok = issuer_load(&lb->issuer, lc->ca_cert, lc->ca_key,
+	    lc->ca_chain, d) == 0;
+	if ((lb->enroll_trust = trust_store_new()) == NULL ||
+	    (lb->reenroll_trust = trust_store_new()) == NULL) {
+		diag_add(d, "out of memory");
+		return;
+	}
+	if (lc->trust_store != NULL) {
+		n = trust_store_add_dir(lb->enroll_trust, lc->trust_store, d);
+		if (n == 0 && lc->auth.mode != AUTH_PASSWORD)
+			diag_add(d, "%s: trust store is empty: put the PEM "
+			    "certificates of the CAs whose clients may enroll "
+			    "there", lc->trust_store);
+	}
+	if (lc->auth.htpasswd != NULL &&
+	    (lb->users = htpasswd_load(lc->auth.htpasswd, d)) != NULL &&
+	    htpasswd_count(lb->users) == 0)
+		diag_add(d, "%s: no users", lc->auth.htpasswd);
+	if (pr->challenge == CHALLENGE_CODE)
+		lb->codes = codes_load(pr->enrollment_codes,
+		    pr->enrollment_code_state, d);
+	if (pr->hook != NULL && access(pr->hook, X_OK) == -1)
+		diag_add(d, "%s: authorization hook is not executable: %s",
+		    pr->hook, strerror(errno));
+	service_build_csrattrs(lb, d);
+	if (!issuer_ok)
+		return;
+	/* Re-enrollment is for this CA's own certificates, and only those. */
+	if (trust_store_add_cert(lb->reenroll_trust, lb->issuer.cert) == -1 ||
+	    (lc->accept_issued &&
+	    trust_store_add_cert(lb->enroll_trust, lb->issuer.cert) == -1))
+		diag_add(d, "out of memory");
+	service_build_cacerts(lb, d);
+}
+
 int
 service_load(struct est_service *svc, const struct est_config *cfg,
     struct diag *d)
 {
-	int n, issuer_ok;
+	size_t i;
 
 	memset(svc, 0, sizeof(*svc));
 	svc->cfg = cfg;
-	buf_init(&svc->cacerts_body);
-	service_check_key_mode(cfg->ca_key, d);
-	/* Load the trust store even when the CA fails, to report both. */
-	issuer_ok = issuer_load(&svc->issuer, cfg->ca_cert, cfg->ca_key,
-	    cfg->ca_chain, d) == 0;
-	if ((svc->enroll_trust = trust_store_new()) == NULL ||
-	    (svc->reenroll_trust = trust_store_new()) == NULL) {
-		diag_add(d, "out of memory");
-		goto out;
+	for (i = 0; i < cfg->n_labels; i++) {
+		service_load_label(&svc->labels[i], &cfg->labels[i], d);
+		svc->n_labels++;
 	}
-	n = trust_store_add_dir(svc->enroll_trust, cfg->trust_store, d);
-	if (n == 0)
-		diag_add(d, "%s: trust store is empty: put the PEM certificates "
-		    "of the CAs whose clients may enroll there", cfg->trust_store);
-	if (!issuer_ok)
-		goto out;
-	/* Re-enrollment is for this CA's own certificates, and only those. */
-	if (trust_store_add_cert(svc->reenroll_trust, svc->issuer.cert) == -1 ||
-	    (cfg->accept_issued &&
-	    trust_store_add_cert(svc->enroll_trust, svc->issuer.cert) == -1))
-		diag_add(d, "out of memory");
-	service_build_cacerts(svc, d);
-out:
 	ERR_clear_error();
 	return diag_count(d) == 0 ? 0 : -1;
+}
+
+const struct est_label *
+service_label(const struct est_service *svc, const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return svc->n_labels > 0 ? &svc->labels[0] : NULL;
+	for (i = 1; i < svc->n_labels; i++)
+		if (strcmp(svc->labels[i].cfg->name, name) == 0)
+			return &svc->labels[i];
+	return NULL;
 }
 
 void
 service_free(struct est_service *svc)
 {
-	issuer_free(&svc->issuer);
-	trust_store_free(svc->enroll_trust);
-	trust_store_free(svc->reenroll_trust);
-	buf_free(&svc->cacerts_body);
+	struct est_label	*lb;
+	size_t			 i;
+
+	for (i = 0; i < svc->n_labels; i++) {
+		lb = &svc->labels[i];
+		issuer_free(&lb->issuer);
+		trust_store_free(lb->enroll_trust);
+		trust_store_free(lb->reenroll_trust);
+		htpasswd_free(lb->users);
+		codes_free(lb->codes);
+		buf_free(&lb->cacerts_body);
+		buf_free(&lb->csrattrs_body);
+	}
 	memset(svc, 0, sizeof(*svc));
 }
 
@@ -151,12 +226,12 @@ service_log_ext(X509 *cert, int nid, const char *label)
 	int	 i;
 
 	if ((i = X509_get_ext_by_NID(cert, nid, -1)) < 0) {
-		log_msg(LOG_LEVEL_INFO, "  %s: (none)", label);
+		log_msg(LOG_LEVEL_INFO, "    %s: (none)", label);
 		return;
 	}
 	service_bio_text(text, sizeof(text), service_print_ext,
 	    X509_get_ext(cert, i));
-	log_msg(LOG_LEVEL_INFO, "  %s: %s", label, text);
+	log_msg(LOG_LEVEL_INFO, "    %s: %s", label, text);
 }
 
 static void
@@ -206,46 +281,86 @@ service_log_profile(const struct est_profile *pr)
 		service_list_add(curves, sizeof(curves), nist != NULL ? nist :
 		    OBJ_nid2sn(pr->ec_curve_nids[i]));
 	}
-	log_msg(LOG_LEVEL_INFO, "profile: validity_days=%u key_usage=%s "
-	    "extended_key_usage=%s rsa_bits=%u..%u ec_curves=%s max_san_entries=%u",
-	    pr->validity_days, ku, eku, pr->rsa_min_bits, pr->rsa_max_bits,
-	    curves, pr->max_san_entries);
+	log_msg(LOG_LEVEL_INFO, "  profile: validity_days=%u key_usage=%s "
+	    "extended_key_usage=%s key_types=%s%s rsa_bits=%u..%u ec_curves=%s "
+	    "max_san_entries=%u", pr->validity_days, ku, eku,
+	    pr->key_types & PROFILE_KEY_RSA ? "rsa," : "",
+	    pr->key_types & PROFILE_KEY_EC ? "ec" : "",
+	    pr->rsa_min_bits, pr->rsa_max_bits, curves, pr->max_san_entries);
+	log_msg(LOG_LEVEL_INFO, "  policy: subject_must_match=%s cn_pattern=%s "
+	    "dns_suffixes=%zu ip_ranges=%zu allow_wildcard=%s allow_ra=%s "
+	    "ra_certificates=%zu challenge_password=%s renewal_window_days=%u "
+	    "hook=%s",
+	    pr->subject_rule == NAME_RULE_IDENTITY ? "identity" : "any",
+	    pr->cn_pattern ? pr->cn_pattern : "-", pr->n_dns_suffixes,
+	    pr->n_ip_ranges, pr->allow_wildcard ? "yes" : "no",
+	    pr->allow_ra ? "yes" : "no", pr->n_ra,
+	    pr->challenge == CHALLENGE_REFUSE ? "refuse" :
+	    pr->challenge == CHALLENGE_CODE ? "code" : "ignore",
+	    pr->renewal_window_days, pr->hook ? pr->hook : "-");
+}
+
+static const char *const service_auth_names[AUTH_MODE_MAX] = {
+	[AUTH_CERTIFICATE] = "certificate",
+	[AUTH_PASSWORD] = "password",
+	[AUTH_EITHER] = "certificate-or-password",
+	[AUTH_BOTH] = "certificate-and-password",
+};
+
+static void
+service_log_label(const struct est_label *lb)
+{
+	const struct est_label_config	*cfg = lb->cfg;
+	const struct est_profile	*pr = &cfg->profile;
+	char				 text[256], issuer_name[512];
+	const char			*name = cfg->name ? cfg->name : "(default)";
+	size_t				 i, n_trusted;
+
+	log_msg(LOG_LEVEL_INFO, "label %s: /.well-known/est/%s%s", name,
+	    cfg->name ? cfg->name : "", cfg->name ? "/" : "");
+	service_log_cert("  CA certificate", lb->issuer.cert);
+	log_msg(LOG_LEVEL_INFO, "    issuer: %s", service_bio_text(issuer_name,
+	    sizeof(issuer_name), service_print_name,
+	    X509_get_issuer_name(lb->issuer.cert)));
+	signer_describe(lb->issuer.signer, text, sizeof(text));
+	log_msg(LOG_LEVEL_INFO, "    key: %s", text);
+	service_log_ext(lb->issuer.cert, NID_basic_constraints, "basicConstraints");
+	service_log_ext(lb->issuer.cert, NID_key_usage, "keyUsage");
+	service_log_ext(lb->issuer.cert, NID_ext_key_usage, "extendedKeyUsage");
+	service_log_ext(lb->issuer.cert, NID_subject_alt_name, "subjectAltName");
+	for (i = 0; i < (size_t)sk_X509_num(lb->issuer.chain); i++)
+		service_log_cert("  CA chain certificate",
+		    sk_X509_value(lb->issuer.chain, (int)i));
+	log_msg(LOG_LEVEL_INFO, "  /cacerts serves %zu certificate(s)%s%s",
+	    lb->n_cacerts, cfg->cacerts_bundle ? " from " : "",
+	    cfg->cacerts_bundle ? cfg->cacerts_bundle : "");
+	n_trusted = trust_store_count(lb->enroll_trust) -
+	    (cfg->accept_issued ? 1 : 0);
+	log_msg(LOG_LEVEL_INFO, "  trust store %s: %zu certificate(s)%s",
+	    cfg->trust_store ? cfg->trust_store : "(none)", n_trusted,
+	    cfg->accept_issued ? ", and this CA's own clients (accept_issued = yes)" : "");
+	for (i = 0; i < trust_store_count(lb->enroll_trust); i++)
+		if (X509_cmp(trust_store_cert(lb->enroll_trust, i),
+		    lb->issuer.cert) != 0)
+			service_log_cert("    trusted",
+			    trust_store_cert(lb->enroll_trust, i));
+	log_msg(LOG_LEVEL_INFO, "  auth: %s%s%s%s", service_auth_names[cfg->auth.mode],
+	    lb->users ? ", password file " : "",
+	    lb->users ? cfg->auth.htpasswd : "",
+	    cfg->auth.trust_remote_user ? ", trusts the front server's REMOTE_USER" : "");
+	service_log_profile(pr);
+	log_msg(LOG_LEVEL_INFO, "  /csrattrs: %s", lb->csrattrs_body.len ?
+	    (pr->csrattrs == CSRATTRS_VERBATIM ? "verbatim from the configuration" :
+	    "derived from the profile") : "none (204)");
 }
 
 void
 service_log_summary(const struct est_service *svc)
 {
-	const struct est_config	*cfg = svc->cfg;
-	const struct est_profile *pr = &cfg->profile;
-	char			 text[256], issuer_name[512];
-	size_t			 i;
+	size_t i;
 
-	service_log_cert("CA certificate", svc->issuer.cert);
-	log_msg(LOG_LEVEL_INFO, "  issuer: %s", service_bio_text(issuer_name,
-	    sizeof(issuer_name), service_print_name,
-	    X509_get_issuer_name(svc->issuer.cert)));
-	signer_describe(svc->issuer.signer, text, sizeof(text));
-	log_msg(LOG_LEVEL_INFO, "  key: %s", text);
-	service_log_ext(svc->issuer.cert, NID_basic_constraints, "basicConstraints");
-	service_log_ext(svc->issuer.cert, NID_key_usage, "keyUsage");
-	service_log_ext(svc->issuer.cert, NID_ext_key_usage, "extendedKeyUsage");
-	service_log_ext(svc->issuer.cert, NID_subject_alt_name, "subjectAltName");
-	for (i = 0; i < (size_t)sk_X509_num(svc->issuer.chain); i++)
-		service_log_cert("CA chain certificate",
-		    sk_X509_value(svc->issuer.chain, (int)i));
-	log_msg(LOG_LEVEL_INFO, "/cacerts serves %zu certificate(s)%s%s",
-	    svc->n_cacerts, cfg->cacerts_bundle ? " from " : "",
-	    cfg->cacerts_bundle ? cfg->cacerts_bundle : "");
-	log_msg(LOG_LEVEL_INFO, "trust store %s: %zu certificate(s)%s",
-	    cfg->trust_store, trust_store_count(svc->enroll_trust) -
-	    (cfg->accept_issued ? 1 : 0),
-	    cfg->accept_issued ? ", and this CA's own clients (accept_issued = yes)" : "");
-	for (i = 0; i < trust_store_count(svc->enroll_trust); i++)
-		if (X509_cmp(trust_store_cert(svc->enroll_trust, i),
-		    svc->issuer.cert) != 0)
-			service_log_cert("  trusted",
-			    trust_store_cert(svc->enroll_trust, i));
-	service_log_profile(pr);
+	for (i = 0; i < svc->n_labels; i++)
+		service_log_label(&svc->labels[i]);
 	log_msg(LOG_LEVEL_INFO, "settings: max_body_bytes=%zu log_level=%s",
-	    cfg->max_body, log_level_name(cfg->log_level));
+	    svc->cfg->max_body, log_level_name(svc->cfg->log_level));
 }

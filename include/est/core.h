@@ -16,6 +16,7 @@
 
 #define EST_PATH_PREFIX		"/.well-known/est/"
 #define EST_PATH_MAX		1024
+#define EST_AUTH_HEADER_MAX	1024	/* longest Authorization header read */
 
 enum est_tls_verify {
 	EST_TLS_NONE,		/* no certificate presented */
@@ -38,6 +39,8 @@ struct est_request {
 	size_t			 body_len;
 	int			 body_too_large;/* the adapter stopped reading at the cap */
 	struct est_peer		 peer;
+	const char		*authorization;	/* Authorization header, may be NULL */
+	const char		*remote_user;	/* front server's REMOTE_USER, may be NULL */
 	time_t			 now;		/* 0: the current time */
 };
 
@@ -45,11 +48,13 @@ struct est_response {
 	int			 status;
 	const char		*content_type;
 	const char		*allow;		/* for 405 */
+	const char		*realm;		/* for 401: WWW-Authenticate: Basic */
 	int			 base64_encoded;/* add Content-Transfer-Encoding: base64 */
 	struct buf		 body;
 	/* For the request log line. */
 	enum est_op		 op;
-	char			 identity[160];	/* client certificate subject */
+	const char		*label;		/* NULL: the default label */
+	char			 identity[160];	/* client certificate subject or user */
 	char			 reason[200];	/* why it failed, or what was issued */
 };
 

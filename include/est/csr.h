@@ -11,6 +11,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#define CSR_MAX_CHALLENGE	255	/* PKCS#9: up to 255 characters */
+
 enum csr_status {
 	CSR_OK,
 	CSR_MALFORMED,		/* not DER PKCS#10, trailing bytes, bad extensions */
@@ -30,7 +32,10 @@ struct csr_info {
 	int		 san_critical;
 	size_t		 n_san;
 	size_t		 n_extensions;	/* requested extensions, SAN included */
+	int		 sig_digest_nid;	/* hash of the CSR's signature, NID_undef if none */
 	int		 has_challenge_password;
+	char		 challenge_password[CSR_MAX_CHALLENGE + 1];	/* a secret: never log */
+	size_t		 challenge_password_len;
 	int		 has_change_subject_name;
 };
 

@@ -19,6 +19,7 @@ enum est_op {
 	EST_OP_CACERTS,
 	EST_OP_SIMPLEENROLL,
 	EST_OP_SIMPLEREENROLL,
+	EST_OP_CSRATTRS,
 	EST_OP_MAX
 };
 
@@ -33,21 +34,35 @@ struct issue_plan {
 	size_t		 n_eku;
 };
 
-/* The request's client, as verified by the trust store. */
+#define POLICY_MAX_IDENTITIES	2
+
+/* The request's client, as authenticated. */
 struct policy_client {
-	X509		*cert;
+	X509		*cert;		/* verified certificate, or NULL */
 	int		 issued_by_ca;	/* chain runs through this CA's certificate */
+	int		 is_ra;		/* a registration authority (RFC 7030 3.7) */
+	const char	*identities[POLICY_MAX_IDENTITIES];	/* cert CN, user name */
+	size_t		 n_identities;
 };
+
+/* 1 if cert may act as a registration authority under pr. */
+int	policy_is_ra(const struct est_profile *, X509 *cert);
 
 /* Key type, size and curve against the profile. 0 = acceptable. */
 int	policy_check_key(const struct est_profile *, const struct csr_info *,
 	    char *reason, size_t reasonlen);
-/* Names and attributes: something to name, SAN count, no challengePassword. */
+/* Attributes: something to name, SAN count, challengePassword, ChangeSubjectName. */
 int	policy_check_request(const struct est_profile *, const struct csr_info *,
 	    char *reason, size_t reasonlen);
+/* SAN types, DNS suffixes, wildcards, IP ranges, CN pattern, identity. */
+int	policy_check_names(const struct est_profile *, const struct csr_info *,
+	    const struct policy_client *, char *reason, size_t reasonlen);
 /* RFC 7030 4.2.2: subject and SAN identical to the certificate renewed. */
 int	policy_check_reenroll(const struct csr_info *, X509 *current,
 	    char *reason, size_t reasonlen);
+/* Not earlier than window_days before current expires (0: any time). */
+int	policy_check_renewal_window(unsigned window_days, X509 *current,
+	    time_t now, char *reason, size_t reasonlen);
 /* Validity and extensions of the certificate to issue. */
 void	policy_plan(const struct est_profile *, const struct csr_info *,
 	    time_t now, time_t ca_not_after, struct issue_plan *);

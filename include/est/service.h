@@ -9,20 +9,34 @@
 #include "est/config.h"
 #include "est/diag.h"
 #include "est/issuer.h"
+#include "est/codes.h"
+#include "est/htpasswd.h"
 #include "est/truststore.h"
 
-struct est_service {
-	const struct est_config	*cfg;
+/* One label's CA, trust stores, users and ready-made responses. */
+struct est_label {
+	const struct est_label_config *cfg;
 	struct issuer		 issuer;
 	struct trust_store	*enroll_trust;	/* who may simpleenroll */
 	struct trust_store	*reenroll_trust;/* this CA: who may simplereenroll */
+	struct htpasswd		*users;		/* NULL without password auth */
+	struct codes		*codes;		/* NULL unless challenge_password = code */
 	struct buf		 cacerts_body;	/* base64 certs-only PKCS#7 */
 	size_t			 n_cacerts;
+	struct buf		 csrattrs_body;	/* base64 CsrAttrs; empty: 204 */
+};
+
+struct est_service {
+	const struct est_config	*cfg;
+	struct est_label	 labels[CONFIG_MAX_LABELS];
+	size_t			 n_labels;
 };
 
 /* Loads and checks everything cfg names. 0 = ready; problems go to d. */
 int	service_load(struct est_service *, const struct est_config *, struct diag *d);
 void	service_free(struct est_service *);
+/* The label called name (NULL: the unlabelled default), or NULL. */
+const struct est_label *service_label(const struct est_service *, const char *name);
 /* Logs what was loaded: CA subject, key, validity, usages, trust store. */
 void	service_log_summary(const struct est_service *);
 

@@ -194,20 +194,20 @@ START_TEST(defaults_are_safe_and_documented)
 	ck_assert_int_eq(cfg.log_target, LOG_TARGET_SYSLOG);
 	ck_assert_int_eq(cfg.log_level, LOG_LEVEL_INFO);
 	ck_assert_uint_eq(cfg.max_body, CONFIG_DEFAULT_MAX_BODY);
-	ck_assert_int_eq(cfg.accept_issued, 1);
-	ck_assert_uint_eq(cfg.profile.validity_days, 365);
-	ck_assert_uint_eq(cfg.profile.key_usage,
+	ck_assert_int_eq(cfg.labels[0].accept_issued, 1);
+	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 365);
+	ck_assert_uint_eq(cfg.labels[0].profile.key_usage,
 	    KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
-	ck_assert_uint_eq(cfg.profile.n_eku, 2);
-	ck_assert_int_eq(cfg.profile.eku_nids[0], NID_client_auth);
-	ck_assert_int_eq(cfg.profile.eku_nids[1], NID_server_auth);
-	ck_assert_uint_eq(cfg.profile.rsa_min_bits, 2048);
-	ck_assert_uint_eq(cfg.profile.rsa_max_bits, 8192);
-	ck_assert_uint_eq(cfg.profile.n_ec_curves, 3);
-	ck_assert_int_eq(cfg.profile.ec_curve_nids[0], NID_X9_62_prime256v1);
-	ck_assert_uint_eq(cfg.profile.max_san_entries, 64);
-	ck_assert_ptr_null(cfg.ca_cert);
-	ck_assert_ptr_null(cfg.trust_store);
+	ck_assert_uint_eq(cfg.labels[0].profile.n_eku, 2);
+	ck_assert_int_eq(cfg.labels[0].profile.eku_nids[0], NID_client_auth);
+	ck_assert_int_eq(cfg.labels[0].profile.eku_nids[1], NID_server_auth);
+	ck_assert_uint_eq(cfg.labels[0].profile.rsa_min_bits, 2048);
+	ck_assert_uint_eq(cfg.labels[0].profile.rsa_max_bits, 8192);
+	ck_assert_uint_eq(cfg.labels[0].profile.n_ec_curves, 3);
+	ck_assert_int_eq(cfg.labels[0].profile.ec_curve_nids[0], NID_X9_62_prime256v1);
+	ck_assert_uint_eq(cfg.labels[0].profile.max_san_entries, 64);
+	ck_assert_ptr_null(cfg.labels[0].ca_cert);
+	ck_assert_ptr_null(cfg.labels[0].trust_store);
 	config_free(&cfg);
 }
 END_TEST
@@ -234,24 +234,24 @@ START_TEST(loads_every_setting_and_resolves_relative_paths)
 	ck_assert_int_eq(cfg.log_level, LOG_LEVEL_DEBUG);
 	ck_assert_uint_eq(cfg.max_body, 2048);
 	tp_path(want, dir, "ca.pem");
-	ck_assert_str_eq(cfg.ca_cert, want);
+	ck_assert_str_eq(cfg.labels[0].ca_cert, want);
 	tp_path(want, dir, "private/ca.key");
-	ck_assert_str_eq(cfg.ca_key, want);
-	ck_assert_str_eq(cfg.ca_chain, "/etc/estd/chain.pem");
+	ck_assert_str_eq(cfg.labels[0].ca_key, want);
+	ck_assert_str_eq(cfg.labels[0].ca_chain, "/etc/estd/chain.pem");
 	tp_path(want, dir, "bundle.pem");
-	ck_assert_str_eq(cfg.cacerts_bundle, want);
+	ck_assert_str_eq(cfg.labels[0].cacerts_bundle, want);
 	tp_path(want, dir, "trust.d");
-	ck_assert_str_eq(cfg.trust_store, want);
-	ck_assert_int_eq(cfg.accept_issued, 0);
-	ck_assert_uint_eq(cfg.profile.validity_days, 30);
-	ck_assert_uint_eq(cfg.profile.key_usage, KU_DIGITAL_SIGNATURE);
-	ck_assert_uint_eq(cfg.profile.n_eku, 1);
-	ck_assert_int_eq(cfg.profile.eku_nids[0], NID_client_auth);
-	ck_assert_uint_eq(cfg.profile.rsa_min_bits, 3072);
-	ck_assert_uint_eq(cfg.profile.rsa_max_bits, 4096);
-	ck_assert_uint_eq(cfg.profile.n_ec_curves, 1);
-	ck_assert_int_eq(cfg.profile.ec_curve_nids[0], NID_secp384r1);
-	ck_assert_uint_eq(cfg.profile.max_san_entries, 0);
+	ck_assert_str_eq(cfg.labels[0].trust_store, want);
+	ck_assert_int_eq(cfg.labels[0].accept_issued, 0);
+	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 30);
+	ck_assert_uint_eq(cfg.labels[0].profile.key_usage, KU_DIGITAL_SIGNATURE);
+	ck_assert_uint_eq(cfg.labels[0].profile.n_eku, 1);
+	ck_assert_int_eq(cfg.labels[0].profile.eku_nids[0], NID_client_auth);
+	ck_assert_uint_eq(cfg.labels[0].profile.rsa_min_bits, 3072);
+	ck_assert_uint_eq(cfg.labels[0].profile.rsa_max_bits, 4096);
+	ck_assert_uint_eq(cfg.labels[0].profile.n_ec_curves, 1);
+	ck_assert_int_eq(cfg.labels[0].profile.ec_curve_nids[0], NID_secp384r1);
+	ck_assert_uint_eq(cfg.labels[0].profile.max_san_entries, 0);
 	tp_path(want, dir, "estd.conf");
 	ck_assert_str_eq(cfg.path, want);
 	config_free(&cfg);
@@ -270,8 +270,8 @@ START_TEST(passes_key_uris_to_the_store_untouched)
 	ck_assert_int_eq(load(dir, "[ca]\ncertificate = /ca.pem\n"
 	    "key = pkcs11:token=est;object=ca\n[trust]\nstore = /trust\n",
 	    &cfg, &d), 0);
-	ck_assert_str_eq(cfg.ca_key, "pkcs11:token=est;object=ca");
-	ck_assert_str_eq(cfg.ca_cert, "/ca.pem");
+	ck_assert_str_eq(cfg.labels[0].ca_key, "pkcs11:token=est;object=ca");
+	ck_assert_str_eq(cfg.labels[0].ca_cert, "/ca.pem");
 	config_free(&cfg);
 	diag_free(&d);
 	tp_rmtree(dir);
@@ -288,11 +288,11 @@ START_TEST(keeps_defaults_for_settings_not_given)
 	ck_assert_int_eq(load(dir, minimal, &cfg, &d), 0);
 	ck_assert_int_eq(cfg.log_target, LOG_TARGET_SYSLOG);
 	ck_assert_uint_eq(cfg.max_body, CONFIG_DEFAULT_MAX_BODY);
-	ck_assert_uint_eq(cfg.profile.validity_days, 365);
-	ck_assert_uint_eq(cfg.profile.n_eku, 2);
-	ck_assert_ptr_null(cfg.ca_chain);
-	ck_assert_ptr_null(cfg.cacerts_bundle);
-	ck_assert_int_eq(cfg.accept_issued, 1);
+	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 365);
+	ck_assert_uint_eq(cfg.labels[0].profile.n_eku, 2);
+	ck_assert_ptr_null(cfg.labels[0].ca_chain);
+	ck_assert_ptr_null(cfg.labels[0].cacerts_bundle);
+	ck_assert_int_eq(cfg.labels[0].accept_issued, 1);
 	config_free(&cfg);
 	diag_free(&d);
 	tp_rmtree(dir);
@@ -324,7 +324,7 @@ START_TEST(reports_every_invalid_value_with_its_setting)
 	ck_assert(has(&d, "[profile] rsa_min_bits: invalid value \"512\""));
 	ck_assert(has(&d, "[profile] max_san_entries: invalid value \"5000\""));
 	/* An invalid value leaves the default in place. */
-	ck_assert_uint_eq(cfg.profile.validity_days, 365);
+	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 365);
 	ck_assert_uint_eq(cfg.max_body, CONFIG_DEFAULT_MAX_BODY);
 	config_free(&cfg);
 	diag_free(&d);
@@ -455,9 +455,9 @@ START_TEST(free_releases_and_clears_everything)
 	load(dir, minimal, &cfg, &d);
 	config_free(&cfg);
 	ck_assert_ptr_null(cfg.path);
-	ck_assert_ptr_null(cfg.ca_cert);
-	ck_assert_ptr_null(cfg.ca_key);
-	ck_assert_ptr_null(cfg.trust_store);
+	ck_assert_ptr_null(cfg.labels[0].ca_cert);
+	ck_assert_ptr_null(cfg.labels[0].ca_key);
+	ck_assert_ptr_null(cfg.labels[0].trust_store);
 	config_free(&cfg);	/* twice is harmless */
 	diag_free(&d);
 	tp_rmtree(dir);

@@ -49,7 +49,7 @@ key_check(enum tp_key_type kt, char *r, size_t rlen)
 
 	mk(kt, &spec, &info);
 	r[0] = '\0';
-	rc = policy_check_key(&cfg.profile, &info, r, rlen);
+	rc = policy_check_key(&cfg.labels[0].profile, &info, r, rlen);
 	csr_info_free(&info);
 	return rc;
 }
@@ -62,7 +62,7 @@ request_check(const struct tp_csr_spec *spec, char *r, size_t rlen)
 
 	mk(TP_EC_P256, spec, &info);
 	r[0] = '\0';
-	rc = policy_check_request(&cfg.profile, &info, r, rlen);
+	rc = policy_check_request(&cfg.labels[0].profile, &info, r, rlen);
 	csr_info_free(&info);
 	return rc;
 }
@@ -94,12 +94,12 @@ START_TEST(rejects_a_curve_not_in_the_profile)
 
 	ck_assert_int_eq(key_check(TP_EC_SECP256K1, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "EC secp256k1 key: curve not allowed");
-	cfg.profile.ec_curve_nids[0] = NID_secp256k1;
-	cfg.profile.n_ec_curves = 1;
+	cfg.labels[0].profile.ec_curve_nids[0] = NID_secp256k1;
+	cfg.labels[0].profile.n_ec_curves = 1;
 	ck_assert_int_eq(key_check(TP_EC_SECP256K1, r, sizeof(r)), 0);
 	ck_assert_int_eq(key_check(TP_EC_P256, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "EC P-256 key: curve not allowed");
-	cfg.profile.n_ec_curves = 0;
+	cfg.labels[0].profile.n_ec_curves = 0;
 	ck_assert_int_eq(key_check(TP_EC_SECP256K1, r, sizeof(r)), -1);
 }
 END_TEST
@@ -110,9 +110,9 @@ START_TEST(rejects_rsa_keys_outside_the_size_bounds)
 
 	ck_assert_int_eq(key_check(TP_RSA_1024, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "RSA-1024 key is below the minimum of 2048 bits");
-	cfg.profile.rsa_min_bits = 1024;
+	cfg.labels[0].profile.rsa_min_bits = 1024;
 	ck_assert_int_eq(key_check(TP_RSA_1024, r, sizeof(r)), 0);
-	cfg.profile.rsa_max_bits = 1024;
+	cfg.labels[0].profile.rsa_max_bits = 1024;
 	ck_assert_int_eq(key_check(TP_RSA_2048, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "RSA-2048 key is above the maximum of 1024 bits");
 }
@@ -154,12 +154,12 @@ START_TEST(limits_the_san_count)
 	struct tp_csr_spec	spec = { .cn = "d", .san = "DNS:a,DNS:b,DNS:c" };
 	char			r[200];
 
-	cfg.profile.max_san_entries = 3;
+	cfg.labels[0].profile.max_san_entries = 3;
 	ck_assert_int_eq(request_check(&spec, r, sizeof(r)), 0);
-	cfg.profile.max_san_entries = 2;
+	cfg.labels[0].profile.max_san_entries = 2;
 	ck_assert_int_eq(request_check(&spec, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "CSR has 3 subjectAltName entries, more than the 2 allowed");
-	cfg.profile.max_san_entries = 0;
+	cfg.labels[0].profile.max_san_entries = 0;
 	ck_assert_int_eq(request_check(&spec, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "CSR has 3 subjectAltName entries, more than the 0 allowed");
 }
@@ -275,7 +275,7 @@ plan_for(enum tp_key_type kt, time_t ca_end, struct issue_plan *plan)
 
 	mk(kt, &spec, &info);
 	memset(plan, 0x5a, sizeof(*plan));
-	policy_plan(&cfg.profile, &info, NOW, ca_end, plan);
+	policy_plan(&cfg.labels[0].profile, &info, NOW, ca_end, plan);
 	csr_info_free(&info);
 }
 
@@ -283,11 +283,11 @@ START_TEST(plans_validity_from_now_for_the_profile_days)
 {
 	struct issue_plan plan;
 
-	cfg.profile.validity_days = 90;
+	cfg.labels[0].profile.validity_days = 90;
 	plan_for(TP_EC_P256, CA_END, &plan);
 	ck_assert_int_eq(plan.not_before, NOW);
 	ck_assert_int_eq(plan.not_after, NOW + 90 * DAY);
-	ck_assert_ptr_eq(plan.eku_nids, cfg.profile.eku_nids);
+	ck_assert_ptr_eq(plan.eku_nids, cfg.labels[0].profile.eku_nids);
 	ck_assert_uint_eq(plan.n_eku, 2);
 }
 END_TEST
@@ -300,7 +300,7 @@ START_TEST(caps_validity_at_ca_not_after)
 	ck_assert_int_eq(plan.not_before, NOW);
 	ck_assert_int_eq(plan.not_after, NOW + 10 * DAY);
 	/* Exactly at the CA's end: not capped, not extended. */
-	cfg.profile.validity_days = 10;
+	cfg.labels[0].profile.validity_days = 10;
 	plan_for(TP_EC_P256, NOW + 10 * DAY, &plan);
 	ck_assert_int_eq(plan.not_after, NOW + 10 * DAY);
 }
@@ -310,7 +310,7 @@ START_TEST(keeps_key_encipherment_only_for_rsa)
 {
 	struct issue_plan plan;
 
-	cfg.profile.key_usage = KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT |
+	cfg.labels[0].profile.key_usage = KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT |
 	    KU_DATA_ENCIPHERMENT | KU_KEY_AGREEMENT;
 	plan_for(TP_RSA_2048, CA_END, &plan);
 	ck_assert_uint_eq(plan.key_usage, KU_DIGITAL_SIGNATURE |
@@ -326,10 +326,10 @@ START_TEST(keeps_other_key_usages_as_configured)
 {
 	struct issue_plan plan;
 
-	cfg.profile.key_usage = KU_NON_REPUDIATION;
+	cfg.labels[0].profile.key_usage = KU_NON_REPUDIATION;
 	plan_for(TP_EC_P256, CA_END, &plan);
 	ck_assert_uint_eq(plan.key_usage, KU_NON_REPUDIATION);
-	cfg.profile.key_usage = 0;
+	cfg.labels[0].profile.key_usage = 0;
 	plan_for(TP_RSA_2048, CA_END, &plan);
 	ck_assert_uint_eq(plan.key_usage, 0);
 }
@@ -347,7 +347,7 @@ decide(enum est_op op, enum tp_key_type kt, const struct tp_csr_spec *spec,
 
 	mk(kt, spec, &info);
 	r[0] = '\0';
-	rc = policy_decide(&cfg.profile, op, &info, &client, NOW, ca_end, plan,
+	rc = policy_decide(&cfg.labels[0].profile, op, &info, &client, NOW, ca_end, plan,
 	    r, rlen);
 	csr_info_free(&info);
 	return rc;
@@ -400,7 +400,7 @@ START_TEST(refuses_without_an_authenticated_client)
 	    CA_END, &plan, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "no authenticated client");
 	mk(TP_EC_P256, &spec, &info);
-	ck_assert_int_eq(policy_decide(&cfg.profile, EST_OP_SIMPLEENROLL, &info,
+	ck_assert_int_eq(policy_decide(&cfg.labels[0].profile, EST_OP_SIMPLEENROLL, &info,
 	    NULL, NOW, CA_END, &plan, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "no authenticated client");
 	csr_info_free(&info);
@@ -494,9 +494,13 @@ START_TEST(refuses_the_rfc7030_a3_request_for_its_challenge_password)
 	tp_read_data("rfc7030-A3-simpleenroll-request.b64", &b64);
 	ck_assert_int_eq(b64_decode(b64.data, b64.len, &der), B64_OK);
 	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)), CSR_OK);
-	/* Its RSA-2048 key passes; the challengePassword does not. */
-	ck_assert_int_eq(policy_check_key(&cfg.profile, &info, r, sizeof(r)), 0);
-	ck_assert_int_eq(policy_decide(&cfg.profile, EST_OP_SIMPLEENROLL, &info, &pc,
+	/* Signed with SHA-1: refused by default, allowed here to reach the
+	 * next rule. Its RSA-2048 key passes; the challengePassword does not. */
+	ck_assert_int_eq(policy_check_key(&cfg.labels[0].profile, &info, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR signature hash SHA1 is not allowed");
+	cfg.labels[0].profile.digest_nids[cfg.labels[0].profile.n_digests++] = NID_sha1;
+	ck_assert_int_eq(policy_check_key(&cfg.labels[0].profile, &info, r, sizeof(r)), 0);
+	ck_assert_int_eq(policy_decide(&cfg.labels[0].profile, EST_OP_SIMPLEENROLL, &info, &pc,
 	    NOW, CA_END, &plan, r, sizeof(r)), -1);
 	ck_assert_ptr_nonnull(strstr(r, "CSR carries a challengePassword"));
 	csr_info_free(&info);

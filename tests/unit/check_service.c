@@ -57,7 +57,7 @@ cacerts(const struct est_service *svc)
 	PKCS7			*p7;
 
 	buf_init(&der);
-	ck_assert_int_eq(b64_decode(svc->cacerts_body.data, svc->cacerts_body.len,
+	ck_assert_int_eq(b64_decode(svc->labels[0].cacerts_body.data, svc->labels[0].cacerts_body.len,
 	    &der), B64_OK);
 	p = der.data;
 	p7 = d2i_PKCS7(NULL, &p, (long)der.len);
@@ -76,24 +76,24 @@ START_TEST(loads_a_complete_configuration)
 	ck_assert_int_eq(load(NULL, &svc, &d), 0);
 	ck_assert_uint_eq(diag_count(&d), 0);
 	ck_assert_ptr_eq(svc.cfg, &env.cfg);
-	ck_assert_int_eq(X509_cmp(svc.issuer.cert, env.ca), 0);
+	ck_assert_int_eq(X509_cmp(svc.labels[0].issuer.cert, env.ca), 0);
 	/* Enrollment: the trust store plus this CA (accept_issued = yes). */
-	ck_assert_uint_eq(trust_store_count(svc.enroll_trust), 2);
-	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.enroll_trust, 0),
+	ck_assert_uint_eq(trust_store_count(svc.labels[0].enroll_trust), 2);
+	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.labels[0].enroll_trust, 0),
 	    env.boot_ca), 0);
-	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.enroll_trust, 1), env.ca), 0);
+	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.labels[0].enroll_trust, 1), env.ca), 0);
 	/* Re-enrollment: this CA only. */
-	ck_assert_uint_eq(trust_store_count(svc.reenroll_trust), 1);
-	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.reenroll_trust, 0), env.ca), 0);
-	ck_assert_uint_eq(svc.n_cacerts, 1);
+	ck_assert_uint_eq(trust_store_count(svc.labels[0].reenroll_trust), 1);
+	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.labels[0].reenroll_trust, 0), env.ca), 0);
+	ck_assert_uint_eq(svc.labels[0].n_cacerts, 1);
 	p7 = cacerts(&svc);
 	ck_assert_int_eq(sk_X509_num(p7->d.sign->cert), 1);
 	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 0), env.ca), 0);
 	PKCS7_free(p7);
 	service_free(&svc);
-	ck_assert_ptr_null(svc.enroll_trust);
-	ck_assert_ptr_null(svc.issuer.cert);
-	ck_assert_ptr_null(svc.cacerts_body.data);
+	ck_assert_ptr_null(svc.labels[0].enroll_trust);
+	ck_assert_ptr_null(svc.labels[0].issuer.cert);
+	ck_assert_ptr_null(svc.labels[0].cacerts_body.data);
 	diag_free(&d);
 }
 END_TEST
@@ -104,10 +104,10 @@ START_TEST(accept_issued_no_keeps_this_ca_out_of_enrollment)
 	struct diag		d;
 
 	ck_assert_int_eq(load("accept_issued = no\n", &svc, &d), 0);
-	ck_assert_uint_eq(trust_store_count(svc.enroll_trust), 1);
-	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.enroll_trust, 0),
+	ck_assert_uint_eq(trust_store_count(svc.labels[0].enroll_trust), 1);
+	ck_assert_int_eq(X509_cmp(trust_store_cert(svc.labels[0].enroll_trust, 0),
 	    env.boot_ca), 0);
-	ck_assert_uint_eq(trust_store_count(svc.reenroll_trust), 1);
+	ck_assert_uint_eq(trust_store_count(svc.labels[0].reenroll_trust), 1);
 	service_free(&svc);
 	diag_free(&d);
 }
@@ -126,7 +126,7 @@ START_TEST(serves_the_ca_and_its_chain_in_cacerts)
 	tp_write_certs(env.dir, "ca.pem", &sub, 1);
 	tp_write_certs(env.dir, "chain.pem", &root, 1);
 	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), 0);
-	ck_assert_uint_eq(svc.n_cacerts, 2);
+	ck_assert_uint_eq(svc.labels[0].n_cacerts, 2);
 	p7 = cacerts(&svc);
 	ck_assert_int_eq(sk_X509_num(p7->d.sign->cert), 2);
 	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 0), sub), 0);
@@ -150,7 +150,7 @@ START_TEST(serves_the_cacerts_bundle_when_one_is_configured)
 	tp_write_certs(env.dir, "bundle.pem", bundle, 3);
 	ck_assert_int_eq(load("[ca]\ncacerts_bundle = bundle.pem\n", &svc, &d), 0);
 	/* File order, duplicates dropped. */
-	ck_assert_uint_eq(svc.n_cacerts, 2);
+	ck_assert_uint_eq(svc.labels[0].n_cacerts, 2);
 	p7 = cacerts(&svc);
 	ck_assert_int_eq(sk_X509_num(p7->d.sign->cert), 2);
 	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 0), env.boot_ca), 0);
@@ -196,11 +196,7 @@ START_TEST(refuses_a_ca_key_readable_by_others)
 }
 END_TEST
 
-/*
- * KNOWN BUG (src/service.c, service_check_key_mode): a key named by a
- * "file:" URI skips the permission check, so a world-readable CA key file
- * is accepted when written as file:/path. This test fails until fixed.
- */
+/* A "file:" URI names a file: its permissions are checked too. */
 START_TEST(refuses_a_ca_key_readable_by_others_named_by_a_file_uri)
 {
 	struct est_service	svc;
@@ -275,7 +271,7 @@ START_TEST(reports_ca_and_trust_store_problems_together)
 	ck_assert_uint_eq(diag_count(&d), 2);
 	ck_assert(has(&d, "CA key does not match CA certificate"));
 	ck_assert(has(&d, "nowhere: cannot open trust store directory"));
-	ck_assert_uint_eq(svc.cacerts_body.len, 0);
+	ck_assert_uint_eq(svc.labels[0].cacerts_body.len, 0);
 	service_free(&svc);
 	diag_free(&d);
 	EVP_PKEY_free(other);
@@ -294,16 +290,18 @@ START_TEST(summary_logs_the_ca_cacerts_and_trust_store)
 	service_log_summary(&svc);
 	text = tp_capture_end();
 	log_close();
-	ck_assert_ptr_nonnull(strstr(text, "info: CA certificate: CN=EST Test CA (valid "));
-	ck_assert_ptr_nonnull(strstr(text, "info:   issuer: CN=EST Test CA\n"));
-	ck_assert_ptr_nonnull(strstr(text, "info:   key: EC prime256v1 256 bits, "
+	ck_assert_ptr_nonnull(strstr(text, "info: label (default): /.well-known/est/\n"));
+	ck_assert_ptr_nonnull(strstr(text, "info:   CA certificate: CN=EST Test CA (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "info:     issuer: CN=EST Test CA\n"));
+	ck_assert_ptr_nonnull(strstr(text, "info:     key: EC prime256v1 256 bits, "
 	    "signing with SHA256\n"));
-	ck_assert_ptr_nonnull(strstr(text, "info:   basicConstraints: CA:TRUE\n"));
-	ck_assert_ptr_nonnull(strstr(text, "info:   extendedKeyUsage: (none)\n"));
-	ck_assert_ptr_nonnull(strstr(text, "info: /cacerts serves 1 certificate(s)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "info:     basicConstraints: CA:TRUE\n"));
+	ck_assert_ptr_nonnull(strstr(text, "info:     extendedKeyUsage: (none)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "info:   /cacerts serves 1 certificate(s)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "info:   auth: certificate\n"));
 	ck_assert_ptr_nonnull(strstr(text, "trust: 1 certificate(s), and this CA's "
 	    "own clients (accept_issued = yes)\n"));
-	ck_assert_ptr_nonnull(strstr(text, "info:   trusted: CN=Bootstrap CA (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "info:     trusted: CN=Bootstrap CA (valid "));
 	ck_assert_ptr_null(strstr(text, "trusted: CN=EST Test CA"));
 	ck_assert_ptr_nonnull(strstr(text, "max_body_bytes=65536"));
 	ck_assert_ptr_nonnull(strstr(text, "validity_days=365"));

@@ -1,0 +1,27 @@
+/*
+ * codes: one-time enrollment codes (a CSR's challengePassword, when a label
+ * says challenge_password = code). The list is loaded once and kept as
+ * SHA-256 hashes; a code is spent by creating a file named after its hash
+ * with O_EXCL in a state directory, which is atomic across workers (and
+ * across hosts sharing the directory).
+ */
+#ifndef EST_CODES_H
+#define EST_CODES_H
+
+#include <stddef.h>
+
+#include "est/diag.h"
+
+#define CODES_MAX		100000
+#define CODES_MAX_LEN		256
+
+struct codes;
+
+struct codes	*codes_load(const char *path, const char *state_dir, struct diag *d);
+void		 codes_free(struct codes *);
+size_t		 codes_count(const struct codes *);
+/* 0: the code was valid and unused, and is now spent. -1: reason says why. */
+int		 codes_redeem(const struct codes *, const char *code, size_t len,
+		    char *reason, size_t reasonlen);
+
+#endif

@@ -1,0 +1,262 @@
+/* hook: run the operator's authorization program with a deadline. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "est/hook.h"
+
+static long long
+hook_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* In the child: stdin/stdout are the pipes, stderr /dev/null, nothing else. */
+static void
+hook_exec(const char *program, int in_fd, int out_fd)
+{
+	char *const argv[] = { (char *)program, NULL };
+	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
+	    NULL };
+	sigset_t none;
+	int	 null;
+
+	if (dup2(in_fd, 0) == -1 || dup2(out_fd, 1) == -1)
+		_exit(126);
+	if ((null = open("/dev/null", O_WRONLY)) == -1 || dup2(null, 2) == -1)
+		_exit(126);
+	closefrom(3);
+	/* The worker blocks and ignores signals; the hook starts clean. */
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(program, argv, envp);
+	_exit(127);
+}
+
+/* Writes the facts and collects output until exit, EOF or the deadline. */
+static int
+hook_talk(int to_fd, int from_fd, const char *json, size_t len,
+    char *out, size_t outcap, size_t *outlen, long long deadline)
+{
+	struct pollfd	 pfd[2];
+	size_t		 sent = 0;
+	ssize_t		 n;
+	long long	 left;
+	int		 rc = 0;
+
+	*outlen = 0;
+	pfd[0].fd = to_fd;
+	pfd[0].events = POLLOUT;
+	pfd[1].fd = from_fd;
+	pfd[1].events = POLLIN;
+	if (len == 0) {
+		close(to_fd);
+		pfd[0].fd = -1;
+	}
+	while (pfd[1].fd != -1) {
+		if ((left = deadline - hook_now_ms()) <= 0) {
+			rc = -1;
+			break;
+		}
+		if (poll(pfd, 2, (int)left) == -1) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		if (pfd[0].fd != -1 && pfd[0].revents) {
+			n = write(to_fd, json + sent, len - sent);
+			if (n > 0)
+				sent += (size_t)n;
+			/* A hook that stops reading early may still decide. */
+			if (n <= 0 || sent == len) {
+				close(to_fd);
+				pfd[0].fd = -1;
+			}
+		}
+		if (pfd[1].revents) {
+			n = read(from_fd, out + *outlen, outcap - *outlen);
+			if (n > 0 && (*outlen += (size_t)n) < outcap)
+				continue;
+			if (n == -1 && errno == EINTR)
+				continue;
+			pfd[1].fd = -1;	/* EOF, error or enough output */
+		}
+	}
+	if (pfd[0].fd != -1)
+		close(to_fd);
+	return rc;
+}
+
+/* The first line of output, printable ASCII only. */
+static void
+hook_first_line(const char *out, size_t len, char *line, size_t linelen)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && out[i] != '\n' && o + 1 < linelen; i++)
+		if (out[i] >= 0x20 && out[i] < 0x7f)
+			line[o++] = out[i];
+	line[o] = '\0';
+}
+
+int
+hook_run(const char *program, unsigned timeout_ms, const char *json,
+    size_t jsonlen, char *reason, size_t reasonlen)
+{
+	char		 out[HOOK_OUTPUT_MAX], line[200];
+	size_t		 outlen = 0;
+	int		 in[2] = { -1, -1 }, outp[2] = { -1, -1 };
+	int		 status, timed_out, rc = -1;
+	pid_t		 pid;
+	long long	 deadline;
+
+	if (timeout_ms > HOOK_MAX_TIMEOUT_MS)
+		timeout_ms = HOOK_MAX_TIMEOUT_MS;
+	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(outp, O_CLOEXEC) == -1) {
+		snprintf(reason, reasonlen, "authorization hook: cannot create pipes");
+		goto out;
+	}
+	deadline = hook_now_ms() + timeout_ms;
+	if ((pid = fork()) == -1) {
+		snprintf(reason, reasonlen, "authorization hook: cannot fork");
+		goto out;
+	}
+	if (pid == 0)
+		hook_exec(program, in[0], outp[1]);
+	close(in[0]);
+	close(outp[1]);
+	in[0] = outp[1] = -1;
+	timed_out = hook_talk(in[1], outp[0], json, jsonlen, out, sizeof(out),
+	    &outlen, deadline) == -1;
+	in[1] = -1;	/* closed by hook_talk */
+	/* Wait for the exit until the deadline; past it, kill. */
+	for (;;) {
+		if (timed_out || hook_now_ms() >= deadline) {
+			timed_out = 1;
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+				continue;
+			break;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(1000);
+	}
+	hook_first_line(out, outlen, line, sizeof(line));
+	if (timed_out)
+		snprintf(reason, reasonlen, "authorization hook timed out after %u ms",
+		    timeout_ms);
+	else if (WIFSIGNALED(status))
+		snprintf(reason, reasonlen, "authorization hook died of signal %d",
+		    WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		snprintf(reason, reasonlen, "authorization hook could not be run");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		rc = 0;
+	else
+		snprintf(reason, reasonlen, "%s", line[0] != '\0' ? line :
+		    "denied by the authorization hook");
+out:
+	if (in[0] != -1) close(in[0]);
+	if (in[1] != -1) close(in[1]);
+	if (outp[0] != -1) close(outp[0]);
+	if (outp[1] != -1) close(outp[1]);
+	return rc;
+}
+
+static void
+hook_json_escaped(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	 esc[7];
+	unsigned char c;
+
+	buf_append(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			buf_append(b, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			buf_append(b, esc, 6);
+		} else
+			buf_append(b, s, 1);
+	}
+	buf_append(b, "\"", 1);
+}
+
+static void
+hook_json_key(struct buf *b, const char *key)
+{
+	if (b->len > 1)
+		buf_append(b, ",", 1);
+	hook_json_escaped(b, key);
+	buf_append(b, ":", 1);
+}
+
+void
+hook_json_begin(struct buf *b)
+{
+	buf_reset(b);
+	buf_append(b, "{", 1);
+}
+
+void
+hook_json_string(struct buf *b, const char *key, const char *value)
+{
+	hook_json_key(b, key);
+	if (value == NULL)
+		buf_append_str(b, "null");
+	else
+		hook_json_escaped(b, value);
+}
+
+void
+hook_json_number(struct buf *b, const char *key, long long value)
+{
+	char num[32];
+
+	hook_json_key(b, key);
+	snprintf(num, sizeof(num), "%lld", value);
+	buf_append_str(b, num);
+}
+
+void
+hook_json_strings(struct buf *b, const char *key, const char *const *values,
+    size_t n)
+{
+	size_t i;
+
+	hook_json_key(b, key);
+	buf_append(b, "[", 1);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_append(b, ",", 1);
+		hook_json_escaped(b, values[i]);
+	}
+	buf_append(b, "]", 1);
+}
+
+void
+hook_json_end(struct buf *b)
+{
+	buf_append(b, "}\n", 2);
+}

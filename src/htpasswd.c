@@ -1,0 +1,172 @@
+/* htpasswd: in-memory users and crypt(3) hashes. */
+#include "config.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "est/htpasswd.h"
+
+struct htpasswd_entry {
+	char	*user;
+	char	*hash;
+};
+
+struct htpasswd {
+	struct htpasswd_entry	*entries;
+	size_t			 n;
+	char			*dummy;	/* hashed for unknown users */
+};
+
+/* Hash prefixes libcrypt checks and that are not weak. */
+static const char *const htpasswd_prefixes[] = {
+	"$2y$", "$2b$", "$2a$", "$y$", "$7$", "$gy$", "$6$", "$5$", NULL
+};
+
+static int
+htpasswd_hash_supported(const char *hash)
+{
+	size_t i;
+
+	for (i = 0; htpasswd_prefixes[i] != NULL; i++)
+		if (strncmp(hash, htpasswd_prefixes[i],
+		    strlen(htpasswd_prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+void
+htpasswd_free(struct htpasswd *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->n; i++) {
+		free(h->entries[i].user);
+		OPENSSL_cleanse(h->entries[i].hash, strlen(h->entries[i].hash));
+		free(h->entries[i].hash);
+	}
+	free(h->entries);
+	free(h->dummy);
+	free(h);
+}
+
+size_t
+htpasswd_count(const struct htpasswd *h)
+{
+	return h->n;
+}
+
+static int
+htpasswd_add(struct htpasswd *h, size_t *cap, const char *user,
+    const char *hash)
+{
+	struct htpasswd_entry *e;
+
+	if (h->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((e = reallocarray(h->entries, *cap, sizeof(*e))) == NULL)
+			return -1;
+		h->entries = e;
+	}
+	e = &h->entries[h->n];
+	if ((e->user = strdup(user)) == NULL)
+		return -1;
+	if ((e->hash = strdup(hash)) == NULL) {
+		free(e->user);
+		return -1;
+	}
+	h->n++;
+	return 0;
+}
+
+struct htpasswd *
+htpasswd_load(const char *path, struct diag *d)
+{
+	struct htpasswd	*h;
+	FILE		*f;
+	char		 line[1024], *colon, *end;
+	size_t		 lineno = 0, cap = 0, before = diag_count(d);
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	if ((f = fopen(path, "r")) == NULL) {
+		diag_add(d, "%s: cannot open password file: %s", path,
+		    strerror(errno));
+		free(h);
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if ((end = strchr(line, '\n')) == NULL && !feof(f)) {
+			diag_add(d, "%s:%zu: line too long", path, lineno);
+			break;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if ((colon = strchr(line, ':')) == NULL || colon == line ||
+		    (size_t)(colon - line) > HTPASSWD_MAX_USER) {
+			diag_add(d, "%s:%zu: not \"user:hash\"", path, lineno);
+			continue;
+		}
+		*colon = '\0';
+		if (!htpasswd_hash_supported(colon + 1)) {
+			/* Name the user, never the hash. */
+			diag_add(d, "%s:%zu: user %s: unsupported or weak hash "
+			    "(use htpasswd -B for bcrypt)", path, lineno, line);
+			continue;
+		}
+		if (h->n == HTPASSWD_MAX_USERS) {
+			diag_add(d, "%s: more than %d users", path,
+			    HTPASSWD_MAX_USERS);
+			break;
+		}
+		if (htpasswd_add(h, &cap, line, colon + 1) == -1) {
+			diag_add(d, "%s: out of memory", path);
+			break;
+		}
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	fclose(f);
+	/* An unknown user costs one hash of the same kind as a real one. */
+	if (h->n > 0 && (h->dummy = strdup(h->entries[0].hash)) == NULL)
+		diag_add(d, "%s: out of memory", path);
+	if (diag_count(d) != before) {
+		htpasswd_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+int
+htpasswd_check(const struct htpasswd *h, const char *user, const char *password)
+{
+	struct crypt_data	*cd;
+	const char		*hash = NULL, *out;
+	size_t			 i, hlen;
+	int			 ok = 0;
+
+	if (h->n == 0 || strlen(user) > HTPASSWD_MAX_USER ||
+	    strlen(password) > HTPASSWD_MAX_PASSWORD)
+		return 0;
+	for (i = 0; i < h->n; i++)
+		if (strcmp(h->entries[i].user, user) == 0)
+			hash = h->entries[i].hash;
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return 0;
+	out = crypt_rn(password, hash != NULL ? hash : h->dummy, cd,
+	    (int)sizeof(*cd));
+	if (out != NULL && hash != NULL) {
+		hlen = strlen(hash);
+		ok = strlen(out) == hlen && CRYPTO_memcmp(out, hash, hlen) == 0;
+	}
+	OPENSSL_cleanse(cd, sizeof(*cd));
+	free(cd);
+	return ok;
+}
