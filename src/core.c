@@ -463,7 +463,7 @@ core_hook_facts(const struct est_label *lb, enum est_op op,
 	hook_json_string(json, "auth_method", method);
 	hook_json_string(json, "identity", client->n_identities > 0 ?
 	    client->identities[0] : NULL);
-	hook_json_number(json, "registration_authority", client->is_ra);
+	hook_json_bool(json, "registration_authority", client->is_ra);
 	if (a->cert != NULL) {
 		core_print_name(X509_get_subject_name(a->cert), subject, sizeof(subject));
 		core_print_name(X509_get_issuer_name(a->cert), issuer, sizeof(issuer));

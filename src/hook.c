@@ -33,6 +33,8 @@ hook_exec(const char *program, int in_fd, int out_fd)
 	sigset_t none;
 	int	 null;
 
+	/* Its own process group, so a timeout kills what it started too. */
+	setpgid(0, 0);
 	if (dup2(in_fd, 0) == -1 || dup2(out_fd, 1) == -1)
 		_exit(126);
 	if ((null = open("/dev/null", O_WRONLY)) == -1 || dup2(null, 2) == -1)
@@ -147,6 +149,7 @@ hook_run(const char *program, unsigned timeout_ms, const char *json,
 	for (;;) {
 		if (timed_out || hook_now_ms() >= deadline) {
 			timed_out = 1;
+			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 				continue;
@@ -237,6 +240,13 @@ hook_json_number(struct buf *b, const char *key, long long value)
 	hook_json_key(b, key);
 	snprintf(num, sizeof(num), "%lld", value);
 	buf_append_str(b, num);
+}
+
+void
+hook_json_bool(struct buf *b, const char *key, int value)
+{
+	hook_json_key(b, key);
+	buf_append_str(b, value ? "true" : "false");
 }
 
 void

@@ -24,6 +24,7 @@ int	hook_run(const char *program, unsigned timeout_ms, const char *json,
 void	hook_json_begin(struct buf *);
 void	hook_json_string(struct buf *, const char *key, const char *value);
 void	hook_json_number(struct buf *, const char *key, long long value);
+void	hook_json_bool(struct buf *, const char *key, int value);
 void	hook_json_strings(struct buf *, const char *key,
 	    const char *const *values, size_t n);
 void	hook_json_end(struct buf *);
