@@ -1,0 +1,662 @@
+/*
+ * inproc: the worker's own enrollment path without HTTP, and the crypto floor.
+ *
+ * Loads an estd.conf the way estd does (config_load, service_load), then
+ * forks one process per core; each calls est_handle() with a distinct CSR
+ * (base64 body, as POSTed) and a client certificate PEM (as lighttpd exports
+ * it, from a pool of distinct identities) and checks every response: status
+ * 200, the certs-only content type, and (after its timed loop) that the body
+ * is a PKCS#7 with one certificate for the CSR's key, signed by the CA.
+ *
+ * The crypto floor, measured afterwards in the same run with the same keys:
+ * per enrollment one CA signature over the TBSCertificate of a certificate
+ * estd issued, one verification of a CSR signature (each CSR's own key), and
+ * one verification of a client certificate's signature with the bootstrap
+ * CA's key (the client chain is one level deep). Keys are decoded and
+ * EVP_PKEY_CTXs set up before timing: the floor is hashing plus the
+ * public-key operations, nothing else.
+ *
+ * Output: a human report, then "RESULT key=value ..." for scripts.
+ * Exit status: 0 = every enrollment succeeded, 1 = some failed, 2 = setup error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+
+#include "est/config.h"
+#include "est/core.h"
+#include "est/diag.h"
+#include "est/log.h"
+#include "est/service.h"
+
+#include "benchlib.h"
+
+#define MAX_PROCS	64
+
+struct child_result {
+	size_t	n, ok, errors;
+	double	cpu, wall;
+	long	rss0, rss1;
+	char	first_error[200];
+	int	done;
+};
+
+struct opts {
+	const char	*conf, *pki, *clients, *label, *ca_cert, *ca_key;
+	size_t		 nclients, requests, floor_samples;
+	int		 procs;
+	double		 floor_seconds;
+	int		 gen_threads;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: inproc -c estd.conf [options]\n"
+"  -c, --config FILE      estd.conf (its directory is the PKI by default)\n"
+"  --pki DIR              demo PKI (bootstrap CA for the client identities)\n"
+"  --clients FILE         identity cache (PKI/bench-clients.pem)\n"
+"  --nclients N           distinct client identities (1000)\n"
+"  --procs N              processes, one per core (online CPUs)\n"
+"  --requests N           enrollments in all (10000), each with its own CSR\n"
+"  --floor-samples N      enrollments the crypto floor cycles over (2000)\n"
+"  --floor-seconds S      minimum CPU time of the floor measurement (1)\n"
+"  --ca-cert FILE         the EST CA certificate (PKI/ca_cert.pem): issued\n"
+"                         certificates must verify with it\n"
+"  --ca-key FILE          its key, PEM (PKI/ca_key.pem), for the crypto floor\n"
+"  --label TEXT           row label for the RESULT line\n");
+}
+
+/* ---------------------------------------------------------- enrollments */
+
+static void
+child_run(const struct opts *o, const struct est_service *svc,
+    const struct bench_ident *ids, const struct bench_csr *csrs, int k,
+    struct child_result *cr, double *lat, int ready_fd, int go_fd,
+    EVP_PKEY *ca_pub)
+{
+	struct est_request	 req;
+	struct est_response	 res;
+	uint8_t			**bodies;
+	size_t			*blen, i, j, mine = 0;
+	double			 c0, t0, t;
+	char			 why[300], go;
+	int			 P = o->procs;
+
+	for (i = (size_t)k; i < o->requests; i += (size_t)P)
+		mine++;
+	bodies = calloc(mine, sizeof(*bodies));
+	blen = calloc(mine, sizeof(*blen));
+	if (bodies == NULL || blen == NULL) {
+		snprintf(cr->first_error, sizeof(cr->first_error), "out of memory");
+		cr->errors = mine;
+		(void)!write(ready_fd, "x", 1);
+		return;
+	}
+	cr->rss0 = bench_proc_rss_kib(getpid());
+	(void)!write(ready_fd, "r", 1);
+	if (read(go_fd, &go, 1) != 1)
+		return;
+
+	c0 = bench_cpu_self();
+	t0 = bench_now();
+	for (i = (size_t)k, j = 0; i < o->requests; i += (size_t)P, j++) {
+		const struct bench_ident *id = &ids[i % o->nclients];
+
+		t = bench_now();
+		memset(&req, 0, sizeof(req));
+		req.method = "POST";
+		req.path = "/.well-known/est/simpleenroll";
+		req.content_type = "application/pkcs10";
+		req.body = (const uint8_t *)csrs[i].b64;
+		req.body_len = csrs[i].b64_len;
+		req.peer.verify = EST_TLS_SUCCESS;
+		req.peer.cert_pem = id->pem;
+		req.peer.cert_pem_len = id->pem_len;
+		est_response_init(&res);
+		est_handle(svc, &req, &res);
+		if (res.status == 200 && res.content_type != NULL &&
+		    strcmp(res.content_type, BENCH_CT_CERTS_ONLY) == 0) {
+			/* Keep the body: checked after the timed loop. */
+			bodies[j] = res.body.data;
+			blen[j] = res.body.len;
+			buf_init(&res.body);
+		} else {
+			cr->errors++;
+			if (cr->first_error[0] == '\0')
+				snprintf(cr->first_error, sizeof(cr->first_error),
+				    "status %d (%.60s): %.100s", res.status,
+				    res.content_type ? res.content_type : "-", res.reason);
+		}
+		est_response_free(&res);
+		lat[i] = bench_now() - t;
+	}
+	cr->cpu = bench_cpu_self() - c0;
+	cr->wall = bench_now() - t0;
+	cr->n = mine;
+	cr->rss1 = bench_proc_rss_kib(getpid());
+
+	/* The full check, outside the timed loop. */
+	for (i = (size_t)k, j = 0; i < o->requests; i += (size_t)P, j++) {
+		if (bodies[j] == NULL)
+			continue;
+		if (bench_check_certs_only(bodies[j], blen[j], csrs[i].spki,
+		    csrs[i].spki_len, ca_pub, NULL, why, sizeof(why)) == 0)
+			cr->ok++;
+		else {
+			cr->errors++;
+			if (cr->first_error[0] == '\0')
+				snprintf(cr->first_error, sizeof(cr->first_error),
+				    "%.190s", why);
+		}
+		free(bodies[j]);
+	}
+	free(bodies);
+	free(blen);
+	cr->done = 1;
+}
+
+/* ------------------------------------------------------------ the floor */
+
+struct floor_result {
+	double	sign_us, csr_us, client_us, total_us;
+	size_t	tbs_len, samples, passes;
+	char	ca_desc[64];
+};
+
+static EVP_PKEY *
+read_private_key(const char *path)
+{
+	FILE		*f = fopen(path, "r");
+	EVP_PKEY	*k;
+
+	if (f == NULL)
+		return NULL;
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	return k;
+}
+
+/* md for a signature algorithm nid (NULL when the key hashes internally). */
+static const EVP_MD *
+sig_md(int sig_nid)
+{
+	int md_nid, pk_nid;
+
+	if (!OBJ_find_sigid_algs(sig_nid, &md_nid, &pk_nid) || md_nid == NID_undef)
+		return NULL;
+	return EVP_get_digestbynid(md_nid);
+}
+
+static EVP_PKEY_CTX *
+op_ctx(EVP_PKEY *k, const EVP_MD *md, int sign)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(k, NULL);
+
+	if (ctx == NULL || (sign ? EVP_PKEY_sign_init(ctx) : EVP_PKEY_verify_init(ctx)) != 1 ||
+	    (md != NULL && EVP_PKEY_CTX_set_signature_md(ctx, md) != 1)) {
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+struct signed_blob {
+	uint8_t		*tbs;
+	int		 tbs_len;
+	const uint8_t	*sig;
+	int		 sig_len;
+	const EVP_MD	*md;
+};
+
+static int
+hash(const EVP_MD *md, const uint8_t *in, size_t len, uint8_t *out, size_t *outlen)
+{
+	unsigned int n;
+
+	if (EVP_Digest(in, len, out, &n, md, NULL) != 1)
+		return -1;
+	*outlen = n;
+	return 0;
+}
+
+static int
+crypto_floor(const struct opts *o, const struct bench_ident *ids, const struct bench_csr *csrs, X509 *issued,
+    struct floor_result *fr, char *err, size_t errlen)
+{
+	EVP_PKEY		*cakey = NULL, *bootpub = NULL;
+	EVP_PKEY_CTX		*sign_ctx = NULL, *boot_ctx = NULL, **csr_ctx = NULL;
+	struct signed_blob	*csr_blob = NULL, *cli_blob = NULL;
+	const ASN1_BIT_STRING	*sig;
+	const X509_ALGOR	*alg;
+	const EVP_MD		*ca_md;
+	uint8_t			*tbs = NULL, *sigbuf = NULL, dg[EVP_MAX_MD_SIZE];
+	X509			*boot = NULL;
+	FILE			*f;
+	char			 path[4096];
+	size_t			 i, M = o->floor_samples, dlen, siglen, sigmax;
+	double			 c0, ta = 0, tb = 0, tc = 0;
+	int			 tbs_len, rc = -1;
+
+	memset(fr, 0, sizeof(*fr));
+	if (M > o->requests)
+		M = o->requests;
+	if ((cakey = read_private_key(o->ca_key)) == NULL) {
+		snprintf(err, errlen, "cannot read the CA key %s as a PEM file", o->ca_key);
+		goto out;
+	}
+	snprintf(fr->ca_desc, sizeof(fr->ca_desc), "%s-%d", EVP_PKEY_get0_type_name(cakey),
+	    EVP_PKEY_get_bits(cakey));
+	snprintf(path, sizeof(path), "%s/trust_store/bootstrap-ca.pem", o->pki);
+	if ((f = fopen(path, "r")) == NULL ||
+	    (boot = PEM_read_X509(f, NULL, NULL, NULL)) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		snprintf(err, errlen, "cannot read %.400s", path);
+		goto out;
+	}
+	fclose(f);
+	bootpub = X509_get_pubkey(boot);
+
+	/* The TBSCertificate of a certificate estd issued: a realistic size. */
+	if ((tbs_len = i2d_re_X509_tbs(issued, &tbs)) <= 0) {
+		snprintf(err, errlen, "cannot encode a TBSCertificate");
+		goto out;
+	}
+	fr->tbs_len = (size_t)tbs_len;
+	ca_md = sig_md(X509_get_signature_nid(issued));
+	sigmax = (size_t)EVP_PKEY_get_size(cakey);
+	if ((sigbuf = malloc(sigmax)) == NULL ||
+	    (sign_ctx = op_ctx(cakey, ca_md, 1)) == NULL ||
+	    (boot_ctx = op_ctx(bootpub, NULL, 0)) == NULL) {
+		snprintf(err, errlen, "cannot set up the CA key operations");
+		goto out;
+	}
+
+	csr_ctx = calloc(M, sizeof(*csr_ctx));
+	csr_blob = calloc(M, sizeof(*csr_blob));
+	cli_blob = calloc(M, sizeof(*cli_blob));
+	if (csr_ctx == NULL || csr_blob == NULL || cli_blob == NULL)
+		goto out;
+	for (i = 0; i < M; i++) {
+		X509_REQ *req = csrs[i].req;
+		X509 *cli = ids[i % o->nclients].cert;
+
+		X509_REQ_get0_signature(req, &sig, &alg);
+		csr_blob[i].sig = sig->data;
+		csr_blob[i].sig_len = sig->length;
+		csr_blob[i].md = sig_md(OBJ_obj2nid(alg->algorithm));
+		csr_blob[i].tbs_len = i2d_re_X509_REQ_tbs(req, &csr_blob[i].tbs);
+		X509_get0_signature(&sig, &alg, cli);
+		cli_blob[i].sig = sig->data;
+		cli_blob[i].sig_len = sig->length;
+		cli_blob[i].md = sig_md(X509_get_signature_nid(cli));
+		cli_blob[i].tbs_len = i2d_re_X509_tbs(cli, &cli_blob[i].tbs);
+		if (csr_blob[i].tbs_len <= 0 || cli_blob[i].tbs_len <= 0 ||
+		    csr_blob[i].md == NULL || cli_blob[i].md == NULL ||
+		    (csr_ctx[i] = op_ctx(csrs[i].key, csr_blob[i].md, 0)) == NULL) {
+			snprintf(err, errlen, "cannot set up floor sample %zu", i);
+			goto out;
+		}
+	}
+
+	/* Timed passes until enough CPU time has been spent. */
+	do {
+		c0 = bench_cpu_self();
+		for (i = 0; i < M; i++) {
+			siglen = sigmax;
+			if (hash(ca_md != NULL ? ca_md : EVP_sha256(), tbs,
+			    (size_t)tbs_len, dg, &dlen) == -1 ||
+			    EVP_PKEY_sign(sign_ctx, sigbuf, &siglen, dg, dlen) != 1) {
+				snprintf(err, errlen, "CA signature failed");
+				goto out;
+			}
+		}
+		ta += bench_cpu_self() - c0;
+		c0 = bench_cpu_self();
+		for (i = 0; i < M; i++)
+			if (hash(csr_blob[i].md, csr_blob[i].tbs, (size_t)csr_blob[i].tbs_len,
+			    dg, &dlen) == -1 || EVP_PKEY_verify(csr_ctx[i], csr_blob[i].sig,
+			    (size_t)csr_blob[i].sig_len, dg, dlen) != 1) {
+				snprintf(err, errlen, "CSR %zu signature does not verify", i);
+				goto out;
+			}
+		tb += bench_cpu_self() - c0;
+		c0 = bench_cpu_self();
+		for (i = 0; i < M; i++)
+			if (hash(cli_blob[i].md, cli_blob[i].tbs, (size_t)cli_blob[i].tbs_len,
+			    dg, &dlen) == -1 || EVP_PKEY_verify(boot_ctx, cli_blob[i].sig,
+			    (size_t)cli_blob[i].sig_len, dg, dlen) != 1) {
+				snprintf(err, errlen, "client certificate %zu signature "
+				    "does not verify", i);
+				goto out;
+			}
+		tc += bench_cpu_self() - c0;
+		fr->passes++;
+	} while (ta + tb + tc < o->floor_seconds && fr->passes < 1000);
+	fr->samples = M;
+	fr->sign_us = ta * 1e6 / (double)(M * fr->passes);
+	fr->csr_us = tb * 1e6 / (double)(M * fr->passes);
+	fr->client_us = tc * 1e6 / (double)(M * fr->passes);
+	fr->total_us = fr->sign_us + fr->csr_us + fr->client_us;
+	rc = 0;
+out:
+	if (rc == -1 && err[0] == '\0')
+		snprintf(err, errlen, "out of memory");
+	ERR_clear_error();
+	for (i = 0; csr_ctx != NULL && i < M; i++)
+		EVP_PKEY_CTX_free(csr_ctx[i]);
+	for (i = 0; csr_blob != NULL && i < M; i++)
+		OPENSSL_free(csr_blob[i].tbs);
+	for (i = 0; cli_blob != NULL && i < M; i++)
+		OPENSSL_free(cli_blob[i].tbs);
+	free(csr_ctx);
+	free(csr_blob);
+	free(cli_blob);
+	EVP_PKEY_CTX_free(sign_ctx);
+	EVP_PKEY_CTX_free(boot_ctx);
+	EVP_PKEY_free(cakey);
+	EVP_PKEY_free(bootpub);
+	X509_free(boot);
+	OPENSSL_free(tbs);
+	free(sigbuf);
+	return rc;
+}
+
+/* One enrollment in this process, to get an issued certificate to look at. */
+static X509 *
+sample_issue(const struct est_service *svc, const struct bench_ident *id,
+    const struct bench_csr *csr, EVP_PKEY *ca_pub, char *err, size_t errlen)
+{
+	struct est_request	 req;
+	struct est_response	 res;
+	X509			*x = NULL;
+
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.path = "/.well-known/est/simpleenroll";
+	req.content_type = "application/pkcs10";
+	req.body = (const uint8_t *)csr->b64;
+	req.body_len = csr->b64_len;
+	req.peer.verify = EST_TLS_SUCCESS;
+	req.peer.cert_pem = id->pem;
+	req.peer.cert_pem_len = id->pem_len;
+	est_response_init(&res);
+	est_handle(svc, &req, &res);
+	if (res.status != 200)
+		snprintf(err, errlen, "status %d: %s", res.status, res.reason);
+	else
+		bench_check_certs_only(res.body.data, res.body.len, csr->spki,
+		    csr->spki_len, ca_pub, &x, err, errlen);
+	est_response_free(&res);
+	return x;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "pki", required_argument, NULL, 'P' },
+		{ "clients", required_argument, NULL, 'C' },
+		{ "nclients", required_argument, NULL, 'N' },
+		{ "procs", required_argument, NULL, 'j' },
+		{ "requests", required_argument, NULL, 'n' },
+		{ "floor-samples", required_argument, NULL, 'f' },
+		{ "floor-seconds", required_argument, NULL, 'F' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "ca-cert", required_argument, NULL, 'A' },
+		{ "ca-key", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts		 o;
+	struct est_config	 cfg;
+	struct est_service	 svc;
+	struct diag		 d;
+	struct bench_ident	*ids = NULL;
+	struct bench_csr	*csrs = NULL;
+	struct child_result	*cr = MAP_FAILED;
+	struct floor_result	 fr;
+	double			*lat = MAP_FAILED, gen0, gen_s, wall = 0, cpu = 0;
+	double			 rate = 0, cpu_us = 0, p50 = 0, p90 = 0, p99 = 0;
+	size_t			 i, ok = 0, errors = 0, n = 0;
+	pid_t			 pids[MAX_PROCS];
+	int			 ready[2] = { -1, -1 }, go[2] = { -1, -1 }, ch, k, st;
+	int			 rc = 2, floor_ok = 0;
+	char			 err[512], dirbuf[4096], pathbuf[4096], prefix[64];
+	char			 cacertbuf[4096], cakeybuf[4096];
+	char			 machine[256], c;
+	const char		*first_error = NULL;
+	EVP_PKEY		*ca_pub = NULL;
+	X509			*issued = NULL;
+	FILE			*f;
+
+	memset(&o, 0, sizeof(o));
+	o.nclients = 1000;
+	o.requests = 10000;
+	o.floor_samples = 2000;
+	o.floor_seconds = 1.0;
+	o.label = "-";
+	o.gen_threads = 2;
+	o.procs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o.conf = optarg; break;
+		case 'P': o.pki = optarg; break;
+		case 'C': o.clients = optarg; break;
+		case 'N': o.nclients = strtoul(optarg, NULL, 10); break;
+		case 'j': o.procs = atoi(optarg); break;
+		case 'n': o.requests = strtoul(optarg, NULL, 10); break;
+		case 'f': o.floor_samples = strtoul(optarg, NULL, 10); break;
+		case 'F': o.floor_seconds = atof(optarg); break;
+		case 'l': o.label = optarg; break;
+		case 'A': o.ca_cert = optarg; break;
+		case 'K': o.ca_key = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (o.conf == NULL || o.procs < 1 || o.procs > MAX_PROCS || o.requests == 0 ||
+	    o.nclients == 0 || o.floor_samples == 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (o.pki == NULL) {
+		snprintf(dirbuf, sizeof(dirbuf), "%s", o.conf);
+		o.pki = dirname(dirbuf);
+	}
+	if (o.clients == NULL) {
+		snprintf(pathbuf, sizeof(pathbuf), "%s/bench-clients.pem", o.pki);
+		o.clients = pathbuf;
+	}
+	if (o.ca_cert == NULL) {
+		snprintf(cacertbuf, sizeof(cacertbuf), "%s/ca_cert.pem", o.pki);
+		o.ca_cert = cacertbuf;
+	}
+	if (o.ca_key == NULL) {
+		snprintf(cakeybuf, sizeof(cakeybuf), "%s/ca_key.pem", o.pki);
+		o.ca_key = cakeybuf;
+	}
+
+	/* The service, exactly as estd loads it. */
+	diag_init(&d);
+	config_defaults(&cfg);
+	memset(&svc, 0, sizeof(svc));
+	if (config_load(&cfg, o.conf, &d) == -1 || service_load(&svc, &cfg, &d) == -1) {
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "inproc: %s\n", d.msgs[i]);
+		goto out;
+	}
+	log_open("inproc", LOG_TARGET_STDERR, LOG_LEVEL_ERROR);
+	if ((f = fopen(o.ca_cert, "r")) != NULL) {
+		X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+
+		ca_pub = x != NULL ? X509_get_pubkey(x) : NULL;
+		X509_free(x);
+		fclose(f);
+	}
+	if (ca_pub == NULL) {
+		fprintf(stderr, "inproc: cannot read the CA certificate %s\n", o.ca_cert);
+		goto out;
+	}
+
+	if (bench_idents_load(o.clients, o.pki, o.nclients, &ids, err, sizeof(err)) == -1) {
+		fprintf(stderr, "inproc: client identities: %s\n", err);
+		goto out;
+	}
+	snprintf(prefix, sizeof(prefix), "inproc-%lx-%lx", (unsigned long)time(NULL),
+	    (unsigned long)getpid());
+	gen0 = bench_now();
+	if ((csrs = calloc(o.requests, sizeof(*csrs))) == NULL ||
+	    bench_csrs_make(csrs, o.requests, prefix, o.gen_threads,
+	    o.floor_samples, err, sizeof(err)) == -1) {
+		fprintf(stderr, "inproc: CSRs: %s\n", csrs ? err : "out of memory");
+		goto out;
+	}
+	gen_s = bench_now() - gen0;
+
+	cr = mmap(NULL, sizeof(*cr) * (size_t)o.procs, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	lat = mmap(NULL, sizeof(*lat) * o.requests, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (cr == MAP_FAILED || lat == MAP_FAILED || pipe(ready) == -1 || pipe(go) == -1) {
+		fprintf(stderr, "inproc: %s\n", strerror(errno));
+		goto out;
+	}
+	memset(cr, 0, sizeof(*cr) * (size_t)o.procs);
+	fflush(NULL);
+	for (k = 0; k < o.procs; k++) {
+		if ((pids[k] = fork()) == -1) {
+			fprintf(stderr, "inproc: fork: %s\n", strerror(errno));
+			for (i = 0; i < (size_t)k; i++)
+				kill(pids[i], SIGKILL);
+			goto out;
+		}
+		if (pids[k] == 0) {
+			close(ready[0]);
+			close(go[1]);
+			child_run(&o, &svc, ids, csrs, k, &cr[k], lat, ready[1], go[0],
+			    ca_pub);
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	ready[1] = go[0] = -1;
+	for (k = 0; k < o.procs; k++)
+		if (read(ready[0], &c, 1) != 1)
+			break;
+	for (k = 0; k < o.procs; k++)
+		(void)!write(go[1], "g", 1);
+	for (k = 0; k < o.procs; k++)
+		waitpid(pids[k], &st, 0);
+
+	for (k = 0; k < o.procs; k++) {
+		if (!cr[k].done) {
+			errors += cr[k].n > 0 ? cr[k].n : o.requests / (size_t)o.procs;
+			if (first_error == NULL)
+				first_error = cr[k].first_error[0] ? cr[k].first_error :
+				    "a worker process died";
+			continue;
+		}
+		n += cr[k].n;
+		ok += cr[k].ok;
+		errors += cr[k].errors;
+		cpu += cr[k].cpu;
+		if (cr[k].wall > wall)
+			wall = cr[k].wall;
+		if (first_error == NULL && cr[k].first_error[0] != '\0')
+			first_error = cr[k].first_error;
+	}
+	if (n > 0) {
+		rate = wall > 0 ? (double)ok / wall : 0;
+		cpu_us = cpu * 1e6 / (double)n;
+		p50 = bench_percentile(lat, o.requests, 50);
+		p90 = bench_percentile(lat, o.requests, 90);
+		p99 = bench_percentile(lat, o.requests, 99);
+	}
+
+	/* The crypto floor, in this (parent) process, after the children. */
+	err[0] = '\0';
+	if ((issued = sample_issue(&svc, &ids[0], &csrs[0], ca_pub, err,
+	    sizeof(err))) == NULL)
+		fprintf(stderr, "inproc: sample enrollment for the floor failed: %s\n", err);
+	else if (crypto_floor(&o, ids, csrs, issued, &fr, err, sizeof(err)) == -1)
+		fprintf(stderr, "inproc: crypto floor: %s\n", err);
+	else
+		floor_ok = 1;
+
+	bench_machine_line(machine, sizeof(machine));
+	printf("inproc %s: %d process(es), %zu enrollments through est_handle (%s)\n",
+	    o.label, o.procs, n, machine);
+	printf("  CSRs made before timing: %zu in %.2f s; identities: %zu\n",
+	    o.requests, gen_s, o.nclients);
+	printf("  %zu ok, %zu errors; %.1f enrollments/s; CPU %.1f us per enrollment; "
+	    "est_handle wall p50 %.0f us, p99 %.0f us\n", ok, errors, rate, cpu_us,
+	    p50 * 1e6, p99 * 1e6);
+	for (k = 0; k < o.procs; k++)
+		printf("  process %d: %zu enrollments, CPU %.2f s, wall %.2f s, "
+		    "RSS %ld -> %ld KiB\n", k, cr[k].n, cr[k].cpu, cr[k].wall,
+		    cr[k].rss0, cr[k].rss1);
+	if (first_error != NULL)
+		printf("  first error: %s\n", first_error);
+	if (floor_ok)
+		printf("  crypto floor (%s CA, TBS %zu bytes, %zu samples x %zu passes): "
+		    "CA sign %.1f + CSR verify %.1f + client cert verify %.1f = %.1f us "
+		    "per enrollment; in-process/floor = %.2f\n", fr.ca_desc, fr.tbs_len,
+		    fr.samples, fr.passes, fr.sign_us, fr.csr_us, fr.client_us,
+		    fr.total_us, fr.total_us > 0 ? cpu_us / fr.total_us : 0);
+	printf("RESULT label=%s mode=inproc procs=%d ok=%zu errors=%zu secs=%.3f "
+	    "rate=%.1f cpu_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f", o.label,
+	    o.procs, ok, errors, wall, rate, cpu_us, p50 * 1e6, p90 * 1e6, p99 * 1e6);
+	if (floor_ok)
+		printf(" floor_us=%.1f floor_sign_us=%.1f floor_csr_us=%.1f "
+		    "floor_client_us=%.1f ratio=%.3f", fr.total_us, fr.sign_us,
+		    fr.csr_us, fr.client_us, cpu_us / fr.total_us);
+	if (first_error != NULL) {
+		printf(" first_error=\"");
+		for (const char *s = first_error; *s; s++)
+			putchar(*s == '"' ? '\'' : *s);
+		printf("\"");
+	}
+	printf("\n");
+	rc = errors > 0 || ok != o.requests || !floor_ok ? 1 : 0;
+out:
+	fflush(stdout);
+	X509_free(issued);
+	EVP_PKEY_free(ca_pub);
+	if (cr != MAP_FAILED)
+		munmap(cr, sizeof(*cr) * (size_t)o.procs);
+	if (lat != MAP_FAILED)
+		munmap(lat, sizeof(*lat) * o.requests);
+	for (k = 0; k < 2; k++) {
+		if (ready[k] != -1)
+			close(ready[k]);
+		if (go[k] != -1)
+			close(go[k]);
+	}
+	if (csrs != NULL)
+		bench_csrs_free(csrs, o.requests);
+	free(csrs);
+	bench_idents_free(ids, o.nclients);
+	service_free(&svc);
+	config_free(&cfg);
+	diag_free(&d);
+	return rc;
+}

@@ -1,0 +1,417 @@
+#!/usr/bin/env bash
+# run.sh matrix|memory: the driver behind "make bench" and "make bench-memory".
+#
+# It makes demo PKIs with tests/demo-pki.sh, starts its own deployment (estd
+# workers under spawn-fcgi + multiwatch, lighttpd -D with lighttpd/lighttpd.conf,
+# on 127.0.0.1 and a free port), runs bench/estload and bench/inproc, and
+# prints one table. Everything it starts it stops again (trap), and every loop
+# is bounded. See bench/README.md.
+#
+# Environment (all optional except the first three, which the Makefile sets):
+#   ESTD, BENCH_BIN, top_srcdir   estd binary, directory of the bench programs, sources
+#   BENCH_SECONDS=10              measured window of each load row
+#   BENCH_CONCURRENCY="16 64"     connection counts of the load rows
+#   BENCH_MODES="new keepalive"   load modes
+#   BENCH_CAS="ec rsa"            EST CA key types (demo-pki.sh: ec = P-256, rsa = RSA-2048)
+#   BENCH_WORKERS=2               estd (and trivial responder) worker processes
+#   BENCH_CLIENTS=1000            distinct client identities
+#   BENCH_INPROC_REQUESTS=10000   enrollments of the in-process row
+#   BENCH_PROCS=<online CPUs>     processes of the in-process row
+#   BENCH_MEMORY_REQUESTS=100000  enrollments of "make bench-memory"
+#   BENCH_DIR=                    work directory; kept (and reused as a cache of PKIs and
+#                                 client identities) when set, else a temporary one is removed
+# Exit status: 0 = all rows ran without errors; 1 = some request failed; 2 = set-up error.
+# Timings never fail it.
+set -uo pipefail
+PATH=$PATH:/usr/sbin:/sbin
+
+what=${1:-matrix}
+case $what in matrix|memory) ;; *) echo "usage: $0 matrix|memory" >&2; exit 2 ;; esac
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=${top_srcdir:-$here/..}
+top_srcdir=$(cd "$top_srcdir" && pwd)
+ESTD=${ESTD:-$top_srcdir/src/estd}
+BENCH_BIN=${BENCH_BIN:-$top_srcdir/bench}
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-16 64}
+BENCH_MODES=${BENCH_MODES:-new keepalive}
+BENCH_CAS=${BENCH_CAS:-ec rsa}
+BENCH_WORKERS=${BENCH_WORKERS:-2}
+BENCH_CLIENTS=${BENCH_CLIENTS:-1000}
+BENCH_INPROC_REQUESTS=${BENCH_INPROC_REQUESTS:-10000}
+BENCH_PROCS=${BENCH_PROCS:-$(getconf _NPROCESSORS_ONLN)}
+BENCH_MEMORY_REQUESTS=${BENCH_MEMORY_REQUESTS:-100000}
+
+die() { echo "bench: $*" >&2; exit 2; }
+for prog in lighttpd spawn-fcgi; do
+    command -v "$prog" > /dev/null 2>&1 || die "$prog is not installed (apt-get install $prog)"
+done
+for f in "$ESTD" "$BENCH_BIN/estload" "$BENCH_BIN/inproc" "$BENCH_BIN/trivial-fcgi"; do
+    [ -x "$f" ] || die "$f is not built (run make)"
+done
+case $BENCH_SECONDS in '' | *[!0-9.]*) die "BENCH_SECONDS must be a number" ;; esac
+
+if [ -n "${BENCH_DIR:-}" ]; then
+    mkdir -p "$BENCH_DIR" || die "cannot create $BENCH_DIR"
+    W=$(cd "$BENCH_DIR" && pwd)
+    keep_w=1
+else
+    W=$(mktemp -d "${TMPDIR:-/tmp}/estd-bench.XXXXXX") || die "mktemp failed"
+    keep_w=
+fi
+RUN=$W/run
+mkdir -p "$RUN/htdocs"
+LOG=$W/bench.log
+: > "$LOG"
+RESULTS=$W/results.txt
+: > "$RESULTS"
+
+pool_pid=
+pool_pids=
+lighttpd_pid=
+
+# stop_pids PID...: TERM, wait up to 2 s, then KILL. Only pids we started.
+stop_pids() {
+    local p i alive
+    [ $# -gt 0 ] || return 0
+    for p in "$@"; do kill -TERM "$p" 2> /dev/null; done
+    for i in $(seq 20); do
+        alive=
+        for p in "$@"; do kill -0 "$p" 2> /dev/null && alive=1; done
+        [ -n "$alive" ] || break
+        sleep 0.1
+    done
+    for p in "$@"; do kill -KILL "$p" 2> /dev/null; done
+    return 0
+}
+
+stop_lighttpd() {
+    [ -n "$lighttpd_pid" ] || return 0
+    # shellcheck disable=SC2046
+    stop_pids "$lighttpd_pid" $(pgrep -P "$lighttpd_pid" 2> /dev/null)
+    wait "$lighttpd_pid" 2> /dev/null
+    lighttpd_pid=
+}
+
+stop_pool() {
+    local kids=
+    if [ -n "$pool_pid" ]; then
+        kids=$(pgrep -P "$pool_pid" 2> /dev/null | tr '\n' ' ')
+        # multiwatch passes TERM on to its workers and waits for them.
+        # shellcheck disable=SC2086
+        stop_pids "$pool_pid" $kids
+        wait "$pool_pid" 2> /dev/null
+    fi
+    # shellcheck disable=SC2086
+    [ -z "$pool_pids" ] || stop_pids $pool_pids
+    pool_pid=
+    pool_pids=
+}
+
+cleanup() {
+    stop_lighttpd
+    stop_pool
+    if [ -z "$keep_w" ]; then
+        rm -rf "$W"
+    else
+        echo "bench: work directory kept: $W"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM HUP
+
+# start_pool BINARY [ARGS...]: BENCH_WORKERS workers on $EST_FCGI_SOCKET
+start_pool() {
+    local i
+    rm -f "$EST_FCGI_SOCKET"
+    if command -v multiwatch > /dev/null 2>&1; then
+        setsid spawn-fcgi -n -s "$EST_FCGI_SOCKET" -M 0600 -- \
+            "$(command -v multiwatch)" -f "$BENCH_WORKERS" -- "$@" \
+            >> "$RUN/worker.log" 2>&1 < /dev/null &
+        pool_pid=$!
+    else
+        spawn-fcgi -s "$EST_FCGI_SOCKET" -M 0600 -F "$BENCH_WORKERS" -P "$RUN/pool.pids" -- \
+            /bin/sh -c 'log=$1; shift; exec "$@" 2>> "$log"' sh "$RUN/worker.log" "$@" \
+            >> "$RUN/worker.log" 2>&1 < /dev/null
+        pool_pids=$(cat "$RUN/pool.pids" 2> /dev/null)
+    fi
+    for i in $(seq 100); do
+        if [ -S "$EST_FCGI_SOCKET" ] && [ "$(worker_pids | wc -w)" -ge "$BENCH_WORKERS" ]; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    tail -20 "$RUN/worker.log" >&2
+    die "worker pool ($1) did not start"
+}
+
+worker_pids() {
+    if [ -n "$pool_pid" ]; then
+        pgrep -P "$pool_pid" 2> /dev/null | tr '\n' ' '
+    else
+        echo "$pool_pids"
+    fi
+}
+
+start_lighttpd() { # start_lighttpd PKI
+    local pki=$1 i _
+    export EST_RUNDIR=$RUN EST_SERVER_CHAIN=$pki/server-chain.pem EST_SERVER_KEY=$pki/server.key
+    export EST_CLIENT_CA=$pki/client-ca-bundle.pem EST_FCGI_BIN= EST_FCGI_PROCS=$BENCH_WORKERS
+    export EST_TLS12=
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        PORT=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        export EST_PORT=$PORT
+        if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
+            continue # something listens there already
+        fi
+        : > "$RUN/lighttpd-error.log"
+        setsid lighttpd -D -f "$top_srcdir/lighttpd/lighttpd.conf" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
+        lighttpd_pid=$!
+        for i in $(seq 50); do
+            kill -0 "$lighttpd_pid" 2> /dev/null || break
+            if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
+                return 0
+            fi
+            sleep 0.1
+        done
+        wait "$lighttpd_pid" 2> /dev/null
+        lighttpd_pid=
+        grep -qi 'in use' "$RUN/lighttpd-error.log" "$RUN/lighttpd.out" 2> /dev/null && continue
+        break
+    done
+    tail -20 "$RUN/lighttpd-error.log" "$RUN/lighttpd.out" >&2
+    die "lighttpd did not start"
+}
+
+# server_pids: "lighttpd:PID,...,estd:PID,..." for estload --server-pids
+server_pids() { # server_pids WORKERNAME
+    local list="lighttpd:$lighttpd_pid" p
+    for p in $(pgrep -P "$lighttpd_pid" 2> /dev/null); do list="$list,lighttpd:$p"; done
+    for p in $(worker_pids); do list="$list,$1:$p"; done
+    echo "$list"
+}
+
+make_pki() { # make_pki DIR ec|rsa
+    "$top_srcdir/tests/demo-pki.sh" "$1" "$2" >> "$LOG" 2>&1 || { tail -20 "$LOG" >&2; die "demo-pki.sh $1 $2 failed"; }
+    "$BENCH_BIN/estload" --pki "$1" --nclients "$BENCH_CLIENTS" --make-clients >> "$LOG" 2>&1 ||
+        { tail -5 "$LOG" >&2; die "cannot make the client identities in $1"; }
+}
+
+setup_errors=0
+# load ROW ESTLOAD-ARGS...: one estload run; its RESULT line goes to $RESULTS
+load() {
+    local row=$1 rc
+    shift
+    echo "== $row" >> "$LOG"
+    "$BENCH_BIN/estload" --label "$row" "$@" > "$W/row.out" 2>&1
+    rc=$?
+    cat "$W/row.out" >> "$LOG"
+    if grep -q '^RESULT ' "$W/row.out"; then
+        grep '^RESULT ' "$W/row.out" >> "$RESULTS"
+        printf '  %-24s %s\n' "$row" "$(grep -m1 -- ' ok, ' "$W/row.out" | sed 's/^ *//')" >&2
+    else
+        echo "bench: $row: no result (estload exit $rc):" >&2
+        tail -5 "$W/row.out" >&2
+        setup_errors=$((setup_errors + 1))
+    fi
+}
+
+csrs_for() { # csrs_for MODE: a pool that the fastest plausible rate does not exhaust
+    case $1 in
+        keepalive) awk -v s="$BENCH_SECONDS" 'BEGIN { printf "%d", s * 6000 + 1000 }' ;;
+        *) awk -v s="$BENCH_SECONDS" 'BEGIN { printf "%d", s * 2500 + 500 }' ;;
+    esac
+}
+
+ca_name() { case $1 in ec) echo p256 ;; rsa) echo rsa2048 ;; *) echo "$1" ;; esac; }
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+echo "bench: work directory $W; log $LOG" >&2
+load_before=$(loadavg)
+
+# ============================================================== memory
+if [ "$what" = memory ]; then
+    pki=$W/pki-ec
+    make_pki "$pki" ec
+    export EST_FCGI_SOCKET=$RUN/estd.sock
+    start_pool "$ESTD" -c "$pki/estd.conf"
+    start_lighttpd "$pki"
+    common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
+    echo "bench: warm-up, then $BENCH_MEMORY_REQUESTS enrollments through the pool (keep-alive, 16 connections)" >&2
+    load mem-warmup "${common[@]}" --mode keepalive --concurrency 16 --duration 0 --requests 2000 \
+        --server-pids "$(server_pids estd)"
+    load memory "${common[@]}" --mode keepalive --concurrency 16 --duration 0 \
+        --requests "$BENCH_MEMORY_REQUESTS" --verify inline --server-pids "$(server_pids estd)"
+    stop_lighttpd
+    stop_pool
+    awk -v load_before="$load_before" -v load_after="$(loadavg)" '
+        /^RESULT / && / label=memory / {
+            for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            printf "\nestd worker memory over %s enrollments (%s errors, %.0f/s; load average %s -> %s)\n",
+                v["ok"], v["errors"], v["rate"], load_before, load_after
+            printf "%-22s %12s %12s %12s\n", "process", "RSS before", "RSS after", "growth KiB"
+            for (i = 2; i <= NF; i++) {
+                if ($i !~ /^rss_/) continue
+                split($i, kv, "="); split(kv[2], ba, "/")
+                name = substr(kv[1], 5); g = ba[2] - ba[1]
+                printf "%-22s %12s %12s %12d%s\n", name, ba[1], ba[2], g,
+                    (name ~ /^estd/ && g >= 1024) ? "  (target: < 1024 KiB)" : ""
+            }
+            errors = v["errors"]
+        }
+        END { exit errors > 0 ? 1 : 0 }' "$RESULTS"
+    rc=$?
+    [ "$setup_errors" -eq 0 ] || exit 2
+    exit $rc
+fi
+
+# ============================================================== matrix
+for ca in $BENCH_CAS; do
+    name=$(ca_name "$ca")
+    pki=$W/pki-$ca
+    echo "bench: $name CA: PKI, identities, deployment" >&2
+    make_pki "$pki" "$ca"
+    export EST_FCGI_SOCKET=$RUN/estd.sock
+    start_pool "$ESTD" -c "$pki/estd.conf"
+    start_lighttpd "$pki"
+    common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
+    # Warm-up (not in the table): first requests of each worker, page faults, caches.
+    load "$name/warmup" "${common[@]}" --mode keepalive --concurrency 16 --duration 0 --requests 1000 \
+        --server-pids "$(server_pids estd)"
+    for mode in $BENCH_MODES; do
+        for c in $BENCH_CONCURRENCY; do
+            load "$name/$mode/c$c" "${common[@]}" --mode "$mode" --concurrency "$c" \
+                --duration "$BENCH_SECONDS" --csrs "$(csrs_for "$mode")" \
+                --server-pids "$(server_pids estd)"
+        done
+    done
+    stop_lighttpd
+    stop_pool
+    echo "== $name/inproc" >> "$LOG"
+    "$BENCH_BIN/inproc" -c "$pki/estd.conf" --pki "$pki" --nclients "$BENCH_CLIENTS" \
+        --procs "$BENCH_PROCS" --requests "$BENCH_INPROC_REQUESTS" --label "$name/inproc" \
+        > "$W/row.out" 2>&1
+    cat "$W/row.out" >> "$LOG"
+    if grep -q '^RESULT ' "$W/row.out"; then
+        grep '^RESULT ' "$W/row.out" >> "$RESULTS"
+        printf '  %-24s %s\n' "$name/inproc" "$(grep -m1 -- ' ok, ' "$W/row.out" | sed 's/^ *//')" >&2
+    else
+        echo "bench: $name/inproc: no result:" >&2
+        tail -5 "$W/row.out" >&2
+        setup_errors=$((setup_errors + 1))
+    fi
+done
+
+# The reference: the same lighttpd set-up in front of a responder that does nothing.
+pki=$W/pki-ec
+[ -d "$pki" ] || make_pki "$pki" ec
+echo "bench: trivial FastCGI responder (TLS-handshake reference)" >&2
+export EST_FCGI_SOCKET=$RUN/trivial.sock
+start_pool "$BENCH_BIN/trivial-fcgi"
+start_lighttpd "$pki"
+common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
+load trivial/warmup "${common[@]}" --mode trivial --concurrency 16 --duration 0 --requests 500 \
+    --server-pids "$(server_pids trivial)"
+for c in $BENCH_CONCURRENCY; do
+    load "trivial/new/c$c" "${common[@]}" --mode trivial --concurrency "$c" \
+        --duration "$BENCH_SECONDS" --server-pids "$(server_pids trivial)"
+done
+stop_lighttpd
+stop_pool
+load_after=$(loadavg)
+
+# ============================================================== the table
+machine="$(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(uname -sr)"
+awk -v machine="$machine" -v secs="$BENCH_SECONDS" -v workers="$BENCH_WORKERS" \
+    -v clients="$BENCH_CLIENTS" -v load_before="$load_before" -v load_after="$load_after" \
+    -v setup_errors="$setup_errors" '
+function num(x) { return x == "" ? 0 : x + 0 }
+/^RESULT / {
+    delete v
+    fe = ""
+    if (match($0, /first_error="[^"]*"/)) {
+        fe = substr($0, RSTART + 13, RLENGTH - 14)
+        $0 = substr($0, 1, RSTART - 1) substr($0, RSTART + RLENGTH)
+    }
+    v["first_error"] = fe
+    for (i = 2; i <= NF; i++) {
+        j = index($i, "="); if (j == 0) continue
+        v[substr($i, 1, j - 1)] = substr($i, j + 1)
+    }
+    row = v["label"]
+    if (row ~ /warmup$/) { warm_err += num(v["errors"]); next }
+    rows[++n] = row
+    for (k in v) r[row, k] = v[k]
+    # worker RSS: first before, last after, per ca (from the load rows)
+    split(row, parts, "/"); ca = parts[1]
+    for (k in v) if (k ~ /^rss_/) {
+        split(v[k], ba, "/")
+        if (!((ca, k) in rss0)) { rss0[ca, k] = ba[1]; rsskeys[ca] = rsskeys[ca] " " k }
+        rss1[ca, k] = ba[2]
+    }
+}
+END {
+    printf "\nestd benchmark: %s\n", machine
+    printf "load average before %s, after %s; %s s per load row, %s workers, %s client identities\n\n",
+        load_before, load_after, secs, workers, clients
+    hdr = sprintf("%-22s %9s %7s %7s %7s %6s %9s %9s %9s %8s  %s",
+        "row", "enroll/s", "p50 ms", "p90 ms", "p99 ms", "errors", "srv us/e", "lighttpd", "workers", "ldgen us", "ratio (target)")
+    print hdr
+    gsub(/./, "-", hdr); print hdr
+    errors = warm_err
+    for (i = 1; i <= n; i++) {
+        row = rows[i]; split(row, parts, "/"); ca = parts[1]; mode = parts[2]; conc = parts[3]
+        errors += num(r[row, "errors"])
+        ratio = ""
+        if (mode == "inproc") {
+            fl = num(r[row, "floor_us"])
+            printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9s %9s %8s  %s\n", row,
+                num(r[row, "rate"]), num(r[row, "p50_us"]) / 1000, num(r[row, "p90_us"]) / 1000,
+                num(r[row, "p99_us"]) / 1000, num(r[row, "errors"]), num(r[row, "cpu_us"]), "-", "-", "-",
+                fl > 0 ? sprintf("in-process/floor %.2f (<= %s)", num(r[row, "cpu_us"]) / fl,
+                    ca == "p256" ? "2.0" : ca == "rsa2048" ? "1.4" : "?") : "no floor"
+            if (fl > 0)
+                printf "%-22s %9s %7s %7s %7s %6s %9.0f %9s %9s %8s  %s\n", ca "/crypto-floor",
+                    "-", "-", "-", "-", "-", fl, "-", "-", "-",
+                    sprintf("sign %.0f + CSR verify %.0f + client verify %.0f us",
+                        num(r[row, "floor_sign_us"]), num(r[row, "floor_csr_us"]), num(r[row, "floor_client_us"]))
+            continue
+        }
+        srv = num(r[row, "srv_us"])
+        lt = num(r[row, "cpu_lighttpd_us"])
+        wk = num(r[row, "cpu_estd_us"]) + num(r[row, "cpu_trivial_us"])
+        if (mode == "keepalive" && num(r[ca "/inproc", "cpu_us"]) > 0)
+            ratio = sprintf("server/in-process %.2f (<= 1.2)", srv / num(r[ca "/inproc", "cpu_us"]))
+        if (mode == "new" && ca != "trivial" && num(r["trivial/new/" conc, "rate"]) > 0)
+            ratio = sprintf("vs trivial %.2f (>= 0.75)", num(r[row, "rate"]) / num(r["trivial/new/" conc, "rate"]))
+        if (num(r[row, "exhausted"]))
+            ratio = ratio " CSR POOL EXHAUSTED"
+        printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9.0f %9.0f %8.0f  %s\n", row,
+            num(r[row, "rate"]), num(r[row, "p50_ms"]), num(r[row, "p90_ms"]), num(r[row, "p99_ms"]),
+            num(r[row, "errors"]), srv, lt, wk, num(r[row, "self_us"]), ratio
+    }
+    print ""
+    print "srv us/e: server CPU (lighttpd + workers, utime+stime from /proc) per enrollment or request;"
+    print "ldgen us: CPU of the load generator per request (it shares the cores with the server);"
+    print "in-process rows: CPU per enrollment of est_handle() (latency = one est_handle call)."
+    printf "worker RSS KiB (first load row before -> last load row after):\n"
+    for (ca in rsskeys) {
+        line = "  " ca ":"
+        m = split(rsskeys[ca], ks, " ")
+        for (j = 1; j <= m; j++) {
+            k = ks[j]; nm = substr(k, 5)
+            line = line sprintf(" %s %s->%s", nm, rss0[ca, k], rss1[ca, k])
+        }
+        print line
+    }
+    for (i = 1; i <= n; i++) if (r[rows[i], "first_error"] != "")
+        printf "first error in %s: %s\n", rows[i], r[rows[i], "first_error"]
+    if (errors > 0) printf "\n%d ERRORS (see the log)\n", errors
+    if (setup_errors > 0) { printf "%d rows did not run (see above)\n", setup_errors; exit 2 }
+    exit errors > 0 ? 1 : 0
+}' "$RESULTS"
+rc=$?
+[ -z "$keep_w" ] || echo "bench: log $LOG" >&2
+exit $rc
