@@ -62,7 +62,8 @@
 #                                that verifies against $W/cacerts.pem, key/subject/SAN from
 #                                CSR ($W/CSR.key, $W/CSR.pem), profile extensions (KIND rsa|ec),
 #                                validity, serial size
-#   check_sanitizers             ok when no ASan/UBSan report exists (prints them otherwise)
+#   check_sanitizers             ok when no ASan/UBSan report exists in $T or one level
+#                                below (prints them otherwise)
 #
 # HTTP and PKI helpers
 #   call NAME PATH [curl args]   HTTPS request to $BASE$PATH (HTTP/1.1, --cacert server CA);
@@ -117,7 +118,7 @@ est_init() {
         fi
     done
     if [ "$EST_FRONT" = apache ]; then
-        for prog in mod_ssl mod_proxy_fcgi mod_socache_shmcb mod_mpm_event mod_authz_core mod_setenvif mod_env; do
+        for prog in mod_ssl mod_proxy_fcgi mod_socache_shmcb mod_mpm_event mod_authz_core mod_alias mod_env; do
             if ! [ -f "/usr/lib/apache2/modules/$prog.so" ]; then
                 echo "SKIP: Apache module $prog is not installed"
                 exit 77
@@ -248,7 +249,7 @@ dump_logs() {
 
 check_sanitizers() {
     local reports f
-    reports=$(ls "$T"/asan* "$T"/ubsan* 2> /dev/null)
+    reports=$(ls "$T"/asan* "$T"/ubsan* "$T"/*/asan* "$T"/*/ubsan* 2> /dev/null)
     if [ -z "$reports" ]; then
         ok "no sanitizer reports"
     else
@@ -410,7 +411,8 @@ free_port() {
 # front_launch: start EST_FRONT on $EST_PORT in the background, set front_pid
 front_launch() {
     local log
-    for log in $(front_logs); do : > "$log"; done
+    # Logs are kept across launches (a marker line separates them).
+    for log in $(front_logs); do echo "# ---- launch on port $EST_PORT" >> "$log"; done
     case $EST_FRONT in
         lighttpd)
             setsid lighttpd -D -f "$top_srcdir/lighttpd/lighttpd.conf" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
@@ -430,6 +432,16 @@ front_launch() {
             ;;
     esac
     front_pid=$!
+}
+
+# front_port_in_use: the last launch failed because its port was taken
+front_port_in_use() {
+    local log
+    for log in $(front_logs); do
+        awk '/^# ---- launch on port/ { buf = ""; next } { buf = buf $0 "\n" } END { printf "%s", buf }' "$log" 2> /dev/null |
+            grep -qi 'in use' && return 0
+    done
+    return 1
 }
 
 start_front() {
@@ -454,8 +466,7 @@ start_front() {
         done
         stop_group "$front_pid"
         front_pid=
-        # shellcheck disable=SC2046
-        if grep -qi 'in use' $(front_logs) 2> /dev/null; then
+        if front_port_in_use; then
             continue
         fi
         break
