@@ -159,8 +159,14 @@ est_init() {
     fi
 
     # Sanitizer reports (when estd is built with --enable-sanitizers) land here.
-    export ASAN_OPTIONS="log_path=$T/asan:detect_leaks=0"
-    export UBSAN_OPTIONS="log_path=$T/ubsan:print_stacktrace=1:halt_on_error=1"
+    # Started as root, the workers run as nobody ([estd] user), and ASan opens
+    # its report file only when it has something to say: the directory must
+    # be reachable and writable for them, or a report would be lost silently.
+    mkdir -p "$T/san"
+    chmod 711 "$T"
+    chmod 1777 "$T/san"
+    export ASAN_OPTIONS="log_path=$T/san/asan:detect_leaks=0"
+    export UBSAN_OPTIONS="log_path=$T/san/ubsan:print_stacktrace=1:halt_on_error=1"
 
     export EST_RUNDIR=$RUN
     export EST_FCGI_SOCKET=${EST_FCGI_SOCKET:-$RUN/estd.sock}
