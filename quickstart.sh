@@ -5,7 +5,10 @@
 #                          start 2 estd workers (spawn-fcgi + multiwatch) and lighttpd on
 #                          https://localhost:${EST_PORT:-8443}, show working curl/openssl
 #                          commands for every EST operation, then serve until Ctrl-C.
-#   ./quickstart.sh test   install, build, run "make check" (unit + integration tests);
+#                          EST_FRONT=apache or EST_FRONT=nginx: the same demo behind
+#                          Apache 2.4 or nginx instead of lighttpd.
+#   ./quickstart.sh test   install, build, run "make check" (unit + integration tests
+#                          behind lighttpd, Apache and nginx);
 #                          then again in build-sanitize/ with --enable-sanitizers
 #                          (set EST_SANITIZE=0 to skip that); then the fuzzers, each for
 #                          EST_FUZZ_SECONDS (default 60 if CI=true, else 0: only replay the
@@ -18,6 +21,7 @@ cd "$(dirname "$0")"
 TOP=$(pwd)
 MODE=${1:-demo}
 EST_PORT=${EST_PORT:-8443}
+EST_FRONT=${EST_FRONT:-lighttpd}
 JOBS=$(nproc 2> /dev/null || echo 2)
 PATH=$PATH:/usr/sbin:/sbin
 
@@ -26,13 +30,30 @@ die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
 
 case $MODE in
     demo | test) ;;
-    -h | --help | help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help | help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown mode '$MODE' (use: ./quickstart.sh [test])" ;;
+esac
+case $EST_FRONT in
+    lighttpd | apache | nginx) ;;
+    *) die "EST_FRONT must be lighttpd, apache or nginx (got '$EST_FRONT')" ;;
 esac
 
 # ------------------------------------------------------------------ packages
 PACKAGES=(build-essential autoconf automake libtool pkg-config libssl-dev libfcgi-dev
-    libinih-dev check lighttpd lighttpd-mod-openssl spawn-fcgi multiwatch curl openssl)
+    libinih-dev check spawn-fcgi multiwatch curl openssl)
+# Front servers: the demo's, or all three for the tests.
+FRONT_LIGHTTPD=(lighttpd lighttpd-mod-openssl)
+FRONT_APACHE=(apache2 libapache2-mod-fcgid)
+FRONT_NGINX=(nginx)
+if [ "$MODE" = test ]; then
+    PACKAGES+=("${FRONT_LIGHTTPD[@]}" "${FRONT_APACHE[@]}" "${FRONT_NGINX[@]}")
+else
+    case $EST_FRONT in
+        lighttpd) PACKAGES+=("${FRONT_LIGHTTPD[@]}") ;;
+        apache) PACKAGES+=("${FRONT_APACHE[@]}") ;;
+        nginx) PACKAGES+=("${FRONT_NGINX[@]}") ;;
+    esac
+fi
 
 install_packages() {
     local missing=() p sudo=()
@@ -48,8 +69,23 @@ install_packages() {
     fi
     log "installing ${missing[*]}"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-    # The lighttpd package starts a system lighttpd on port 80; leave it alone.
+    # The web server packages start system services on ports 80/443. quickstart needs
+    # none of them, and nginx's installation fails outright when port 80 is taken
+    # (by the lighttpd or Apache the package manager just started). Without a
+    # policy-rc.d of the machine's own, hold services back during this installation
+    # only (exit status 101: "action forbidden by policy"); enable them later with
+    # systemctl if you want them.
+    local policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\n# temporary, from estd quickstart.sh\nexit 101\n' |
+            "${sudo[@]}" tee "$policy" > /dev/null
+        "${sudo[@]}" chmod 755 "$policy"
+    fi
+    local rc=0
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" || rc=$?
+    [ -z "$policy" ] || "${sudo[@]}" rm -f "$policy"
+    [ "$rc" -eq 0 ] || die "apt-get install failed"
 }
 
 # ------------------------------------------------------------------ build
@@ -168,13 +204,19 @@ run_tests() {
 DEMO=$TOP/demo
 RUN=$DEMO/run
 OUT=$DEMO/out
+SOCKDIR=$RUN
 pool_pid=
-lighttpd_pid=
+front_pid=
+case $EST_FRONT in
+    lighttpd) FRONT_LOG=$RUN/lighttpd-error.log FRONT_OUT=$RUN/lighttpd.out ;;
+    apache) FRONT_LOG=$RUN/apache-error.log FRONT_OUT=$RUN/apache.out ;;
+    nginx) FRONT_LOG=$RUN/nginx-error.log FRONT_OUT=$RUN/nginx.out ;;
+esac
 
 stop_all() {
     local pid _
     trap - EXIT INT TERM
-    for pid in $lighttpd_pid $pool_pid; do
+    for pid in $front_pid $pool_pid; do
         kill -TERM -- "-$pid" 2> /dev/null || continue
         for _ in 1 2 3 4 5 6 7 8 9 10; do
             kill -0 -- "-$pid" 2> /dev/null || break
@@ -184,13 +226,14 @@ stop_all() {
         kill -KILL -- "-$pid" 2> /dev/null || true
     done
     wait 2> /dev/null || true
-    rm -f "$RUN/estd.sock"
+    rm -f "$SOCKDIR/estd.sock"
+    [ "$SOCKDIR" = "$RUN" ] || rmdir "$SOCKDIR" 2> /dev/null || true
 }
 
 # show_run COMMAND: print a command, run it, stop on failure
 show_run() {
     printf '\n  $ %s\n' "$1"
-    bash -c "set -euo pipefail; $1" || die "this command failed (logs: $RUN/estd.log, $RUN/lighttpd-error.log)"
+    bash -c "set -euo pipefail; $1" || die "this command failed (logs: $RUN/estd.log, $FRONT_LOG)"
 }
 
 run_demo() {
@@ -210,30 +253,59 @@ run_demo() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
-    log "starting 2 estd workers on $RUN/estd.sock (log: $RUN/estd.log)"
-    rm -f "$RUN/estd.sock"
-    setsid spawn-fcgi -n -s "$RUN/estd.sock" -M 0600 -- \
+    # Apache and nginx hand requests to the pool from unprivileged children: started
+    # as root, they run as www-data, which must reach the socket (demo/ may sit in a
+    # home directory it cannot enter), so the socket goes to a directory of its own.
+    local owner=() front_user front_group
+    front_user=$(id -un)
+    front_group=$(id -gn)
+    if [ "$EST_FRONT" != lighttpd ] && [ "$(id -u)" -eq 0 ]; then
+        front_user=www-data
+        front_group=www-data
+        owner=(-U "$front_user" -G "$front_group")
+        SOCKDIR=$(mktemp -d /tmp/estd-demo.XXXXXX)
+        chmod 0711 "$SOCKDIR"
+    fi
+    log "starting 2 estd workers on $SOCKDIR/estd.sock (log: $RUN/estd.log)"
+    rm -f "$SOCKDIR/estd.sock"
+    setsid spawn-fcgi -n -s "$SOCKDIR/estd.sock" -M 0600 "${owner[@]}" -- \
         "$(command -v multiwatch)" -f 2 -- "$TOP/src/estd" -c "$DEMO/estd.conf" \
         >> "$RUN/estd.log" 2>&1 < /dev/null &
     pool_pid=$!
 
-    log "starting lighttpd on https://localhost:$EST_PORT (log: $RUN/lighttpd-error.log)"
-    EST_PORT=$EST_PORT EST_RUNDIR=$RUN EST_SERVER_CHAIN=$DEMO/server-chain.pem \
+    log "starting $EST_FRONT on https://localhost:$EST_PORT (log: $FRONT_LOG)"
+    export EST_PORT EST_RUNDIR=$RUN EST_SERVER_CHAIN=$DEMO/server-chain.pem \
         EST_SERVER_KEY=$DEMO/server.key EST_CLIENT_CA=$DEMO/client-ca-bundle.pem \
-        EST_FCGI_SOCKET=$RUN/estd.sock EST_FCGI_BIN="" EST_FCGI_PROCS=2 \
-        setsid lighttpd -D -f "$TOP/lighttpd/lighttpd.conf" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
-    lighttpd_pid=$!
+        EST_FCGI_SOCKET=$SOCKDIR/estd.sock EST_FCGI_BIN="" EST_FCGI_PROCS=2 \
+        EST_FRONT_USER=$front_user EST_FRONT_GROUP=$front_group
+    case $EST_FRONT in
+        lighttpd)
+            setsid lighttpd -D -f "$TOP/lighttpd/lighttpd.conf" >> "$FRONT_OUT" 2>&1 < /dev/null &
+            ;;
+        apache)
+            # fcgi-conf/apache-standalone.conf includes fcgi-conf/apache-estd.conf.
+            setsid apache2 -d "$TOP/fcgi-conf" -f apache-standalone.conf -D FOREGROUND \
+                >> "$FRONT_OUT" 2>&1 < /dev/null &
+            ;;
+        nginx)
+            # nginx reads no environment: generate its configuration from fcgi-conf/nginx-estd.conf.
+            "$TOP/fcgi-conf/nginx-standalone.sh" "$RUN/nginx" || die "cannot generate the nginx configuration"
+            setsid nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g 'daemon off;' \
+                >> "$FRONT_OUT" 2>&1 < /dev/null &
+            ;;
+    esac
+    front_pid=$!
 
     local _ code=000
     for _ in $(seq 50); do
-        kill -0 "$lighttpd_pid" 2> /dev/null || break
+        kill -0 "$front_pid" 2> /dev/null || break
         code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$DEMO/server-ca.pem" \
             "https://localhost:$EST_PORT/.well-known/est/cacerts" 2> /dev/null || true)
         [ "$code" = 200 ] && break
         sleep 0.2
     done
     if [ "$code" != 200 ]; then
-        tail -n 20 "$RUN/lighttpd-error.log" "$RUN/lighttpd.out" "$RUN/estd.log" 2> /dev/null || true
+        tail -n 20 "$FRONT_LOG" "$FRONT_OUT" "$RUN/estd.log" 2> /dev/null || true
         die "the EST server did not come up (last status $code)"
     fi
 
@@ -243,7 +315,7 @@ run_demo() {
     cd "$TOP"
     cat << EOF
 
-estd is serving EST at $url
+estd is serving EST at $url (behind $EST_FRONT)
 These commands were just run, and work (from $TOP, in another terminal):
 EOF
     rm -f demo/out/*
@@ -265,15 +337,15 @@ EOF
     show_run "openssl x509 -in demo/out/device-renewed.pem -noout -subject -serial -dates -ext subjectAltName"
     cat << EOF
 
-Worker log: $RUN/estd.log   lighttpd log: $RUN/lighttpd-error.log
+Worker log: $RUN/estd.log   $EST_FRONT log: $FRONT_LOG
 Serving until Ctrl-C (or SIGTERM).
 EOF
     # Sleep in the background so that traps run as soon as a signal arrives.
-    while kill -0 "$lighttpd_pid" 2> /dev/null && kill -0 "$pool_pid" 2> /dev/null; do
+    while kill -0 "$front_pid" 2> /dev/null && kill -0 "$pool_pid" 2> /dev/null; do
         sleep 1 &
         wait $! || true
     done
-    die "a server process exited; see $RUN/lighttpd-error.log and $RUN/estd.log"
+    die "a server process exited; see $FRONT_LOG and $RUN/estd.log"
 }
 
 if [ "$MODE" = test ]; then
