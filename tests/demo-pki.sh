@@ -10,8 +10,16 @@
 #   DIR/trust_store/bootstrap-ca.pem    bootstrap client CA (estd [trust] store)
 #   DIR/bootstrap-ca.key                its key
 #   DIR/client.pem, DIR/client.key      bootstrap client certificate (CN=demo-client, clientAuth)
-#   DIR/client-ca-bundle.pem            bootstrap CA + EST CA (lighttpd ssl.ca-file)
-#   DIR/estd.conf                       estd configuration using the files above, log = stderr
+#   DIR/client-ca-bundle.pem            bootstrap CA + EST CA + iot CA (lighttpd ssl.ca-file)
+#   DIR/iot/ca_cert.pem, DIR/iot/ca_key.pem
+#                                       CA of the second label "iot" (/.well-known/est/iot/...)
+#   DIR/iot/htpasswd                    its users: "demo", password "demo-password" (bcrypt;
+#                                       SHA-crypt if htpasswd from apache2-utils is missing)
+#   DIR/estd.conf                       estd configuration using the files above, log = stderr:
+#                                       the default label (certificate authentication) and the
+#                                       label "iot" (its own CA; HTTP Basic or a certificate;
+#                                       EC P-256 keys, names under iot.example, CN or DNS name
+#                                       equal to the user name or certificate CN; csrattrs)
 #
 # Nothing here is secret or meant for production. Files that already exist are kept,
 # so running it twice is harmless. Every file holding a private key is mode 0600.
@@ -112,10 +120,33 @@ leaf "$dir/client.pem" "$dir/client.key" "/O=estd demo/CN=demo-client" \
     "subjectKeyIdentifier=hash" \
     "authorityKeyIdentifier=keyid"
 
+# The second label's CA, and its demo user (the password is public: demo only).
+mkdir -p "$dir/iot"
+chmod 755 "$dir/iot"
+newkey "$dir/iot/ca_key.pem" ec
+rootca "$dir/iot/ca_cert.pem" "$dir/iot/ca_key.pem" "/O=estd demo/CN=estd demo iot CA"
+if [ ! -s "$dir/iot/htpasswd" ]; then
+    if command -v htpasswd > /dev/null 2>&1; then
+        htpasswd -nbB demo demo-password | sed '/^$/d' > "$dir/iot/htpasswd.tmp"
+    else
+        # No apache2-utils: SHA-crypt, which estd accepts as well.
+        printf 'demo:%s\n' "$("$OPENSSL" passwd -6 demo-password)" > "$dir/iot/htpasswd.tmp"
+    fi
+    chmod 600 "$dir/iot/htpasswd.tmp"
+    mv "$dir/iot/htpasswd.tmp" "$dir/iot/htpasswd"
+fi
+
 # What lighttpd verifies client certificates against: the bootstrap CA, and the
-# EST CA so that certificates estd issued can authenticate for simplereenroll.
+# EST CAs (default and iot) so that certificates estd issued can authenticate for
+# simplereenroll.
 if [ ! -s "$dir/client-ca-bundle.pem" ]; then
-    cat "$dir/trust_store/bootstrap-ca.pem" "$dir/ca_cert.pem" > "$dir/client-ca-bundle.pem.tmp"
+    cat "$dir/trust_store/bootstrap-ca.pem" "$dir/ca_cert.pem" "$dir/iot/ca_cert.pem" \
+        > "$dir/client-ca-bundle.pem.tmp"
+    chmod 644 "$dir/client-ca-bundle.pem.tmp"
+    mv "$dir/client-ca-bundle.pem.tmp" "$dir/client-ca-bundle.pem"
+elif ! grep -qxF "$(sed -n 2p "$dir/iot/ca_cert.pem")" "$dir/client-ca-bundle.pem"; then
+    # A bundle from before the iot label existed.
+    cat "$dir/client-ca-bundle.pem" "$dir/iot/ca_cert.pem" > "$dir/client-ca-bundle.pem.tmp"
     chmod 644 "$dir/client-ca-bundle.pem.tmp"
     mv "$dir/client-ca-bundle.pem.tmp" "$dir/client-ca-bundle.pem"
 fi
@@ -151,4 +182,39 @@ EOF
     fi
     chmod 644 "$dir/estd.conf.tmp"
     mv "$dir/estd.conf.tmp" "$dir/estd.conf"
+fi
+
+# The label "iot", appended once (also to an estd.conf from before it existed).
+if ! grep -qx '\[ca iot\]' "$dir/estd.conf"; then
+    cat >> "$dir/estd.conf" <<'EOF'
+
+; Label "iot": /.well-known/est/iot/{cacerts,csrattrs,simpleenroll,simplereenroll}.
+; Its own CA; a device authenticates with HTTP Basic (user "demo", password
+; "demo-password": DEMO ONLY) or with a client certificate from the bootstrap CA.
+[ca iot]
+certificate = iot/ca_cert.pem
+key = iot/ca_key.pem
+
+[trust iot]
+store = trust_store
+accept_issued = yes
+
+[auth iot]
+methods = certificate-or-password
+htpasswd = iot/htpasswd
+realm = estd demo iot
+
+[profile iot]
+validity_days = 365
+key_usage = digitalSignature
+extended_key_usage = clientAuth
+key_types = ec
+ec_curves = P-256
+signature_digests = sha256
+san_types = dns
+dns_suffixes = iot.example
+; The CSR's CN (or a DNS name) must equal the user name or the certificate's CN.
+subject_must_match = identity
+csrattrs = auto
+EOF
 fi
