@@ -40,7 +40,7 @@ esac
 
 # ------------------------------------------------------------------ packages
 PACKAGES=(build-essential autoconf automake libtool pkg-config libssl-dev libfcgi-dev
-    libinih-dev check spawn-fcgi multiwatch curl openssl)
+    libinih-dev check spawn-fcgi multiwatch curl openssl apache2-utils)
 # Front servers: the demo's, or all three for the tests.
 FRONT_LIGHTTPD=(lighttpd lighttpd-mod-openssl)
 FRONT_APACHE=(apache2 libapache2-mod-fcgid)
@@ -335,6 +335,21 @@ EOF
     show_run "openssl req -new -key demo/out/device.key $csr_args -outform DER | openssl base64 > demo/out/renew.csr"
     show_run "curl -fsS --cacert demo/server-ca.pem --cert demo/out/device.pem --key demo/out/device.key -H 'Content-Type: application/pkcs10' --data-binary @demo/out/renew.csr $url/simplereenroll | $p7 -out demo/out/device-renewed.pem"
     show_run "openssl x509 -in demo/out/device-renewed.pem -noout -subject -serial -dates -ext subjectAltName"
+    echo
+    echo "# 5. The label 'iot' (its own CA): CA certificates and CSR attributes, no authentication:"
+    show_run "curl -fsS --cacert demo/server-ca.pem $url/iot/cacerts | $p7 -out demo/out/iot-cacerts.pem"
+    show_run "curl -fsS --cacert demo/server-ca.pem $url/iot/csrattrs | openssl base64 -d | openssl asn1parse -inform DER"
+    echo
+    echo "# 6. Enroll on 'iot' with HTTP Basic (user demo, password demo-password: DEMO ONLY)."
+    echo "#    Its profile wants EC P-256, DNS names under iot.example, CN = the user name:"
+    show_run "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out demo/out/iot.key"
+    show_run "openssl req -new -key demo/out/iot.key -subj '/CN=demo' -addext 'subjectAltName=DNS:demo.iot.example' -outform DER | openssl base64 > demo/out/iot.csr"
+    show_run "curl -fsS --cacert demo/server-ca.pem --user demo:demo-password -H 'Content-Type: application/pkcs10' --data-binary @demo/out/iot.csr $url/iot/simpleenroll | $p7 -out demo/out/iot-device.pem"
+    show_run "openssl verify -CAfile demo/out/iot-cacerts.pem demo/out/iot-device.pem"
+    echo
+    echo "# 7. Renew it on 'iot', authenticated by the certificate just issued:"
+    show_run "curl -fsS --cacert demo/server-ca.pem --cert demo/out/iot-device.pem --key demo/out/iot.key -H 'Content-Type: application/pkcs10' --data-binary @demo/out/iot.csr $url/iot/simplereenroll | $p7 -out demo/out/iot-renewed.pem"
+    show_run "openssl verify -CAfile demo/out/iot-cacerts.pem demo/out/iot-renewed.pem"
     cat << EOF
 
 Worker log: $RUN/estd.log   $EST_FRONT log: $FRONT_LOG
