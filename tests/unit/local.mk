@@ -10,7 +10,7 @@ EXTRA_DIST += $(UNIT_VECTORS)
 
 if HAVE_CHECK
 UNIT_PKI = tests/unit/testpki.c tests/unit/testpki.h
-UNIT_COMPILE_FLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+UNIT_COMPILE_FLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXCRYPT_CFLAGS) \
 	-DTP_DATADIR='"$(abs_top_srcdir)/tests/unit/data"'
 UNIT_LINK = $(CORE_LIBS) $(CHECK_LIBS)
 
@@ -29,7 +29,11 @@ UNIT_TESTS = \
 	tests/unit/check_certgen \
 	tests/unit/check_pkcs7 \
 	tests/unit/check_service \
-	tests/unit/check_core
+	tests/unit/check_core \
+	tests/unit/check_htpasswd \
+	tests/unit/check_hook \
+	tests/unit/check_codes \
+	tests/unit/check_csrattrs
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -92,5 +96,21 @@ tests_unit_check_service_LDADD = $(UNIT_LINK)
 tests_unit_check_core_SOURCES = tests/unit/check_core.c $(UNIT_PKI)
 tests_unit_check_core_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_core_LDADD = $(UNIT_LINK)
+
+tests_unit_check_htpasswd_SOURCES = tests/unit/check_htpasswd.c $(UNIT_PKI)
+tests_unit_check_htpasswd_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_htpasswd_LDADD = $(UNIT_LINK)
+
+tests_unit_check_hook_SOURCES = tests/unit/check_hook.c $(UNIT_PKI)
+tests_unit_check_hook_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_hook_LDADD = $(UNIT_LINK)
+
+tests_unit_check_codes_SOURCES = tests/unit/check_codes.c $(UNIT_PKI)
+tests_unit_check_codes_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_codes_LDADD = $(UNIT_LINK)
+
+tests_unit_check_csrattrs_SOURCES = tests/unit/check_csrattrs.c $(UNIT_PKI)
+tests_unit_check_csrattrs_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_csrattrs_LDADD = $(UNIT_LINK)
 
 endif

@@ -1,6 +1,7 @@
 /* testpki: keys, certificates and CSRs generated in memory for the unit tests. */
 #include "config.h"
 
+#include <crypt.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -275,7 +276,8 @@ tp_csr(EVP_PKEY *key, const struct tp_csr_spec *s)
 			tp_die("changeSubjectName");
 		ASN1_OBJECT_free(obj);
 	}
-	if (X509_REQ_sign(req, key, tp_md(key)) <= 0)
+	if (X509_REQ_sign(req, key, s->digest != NULL ?
+	    EVP_get_digestbyname(s->digest) : tp_md(key)) <= 0)
 		tp_die("X509_REQ_sign");
 	return req;
 }
@@ -452,6 +454,32 @@ tp_write_key_encrypted(const char *dir, const char *name, EVP_PKEY *key,
     const char *pass)
 {
 	tp_write_key_with(dir, name, key, EVP_aes_256_cbc(), pass);
+}
+
+void
+tp_write_script(const char *dir, const char *name, const char *text)
+{
+	tp_write_file(dir, name, text, strlen(text), 0755);
+}
+
+char *
+tp_crypt(const char *prefix, const char *password)
+{
+	char			 salt[CRYPT_GENSALT_OUTPUT_SIZE], *s;
+	struct crypt_data	*cd;
+	const char		*h;
+
+	/* bcrypt's cost 5 and the other defaults keep the tests fast. */
+	if (crypt_gensalt_rn(prefix, strncmp(prefix, "$2", 2) == 0 ? 5 : 0,
+	    NULL, 0, salt, (int)sizeof(salt)) == NULL)
+		tp_die("crypt_gensalt_rn %s", prefix);
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		tp_die("calloc");
+	if ((h = crypt_rn(password, salt, cd, (int)sizeof(*cd))) == NULL ||
+	    h[0] == '*' || (s = strdup(h)) == NULL)
+		tp_die("crypt_rn %s", prefix);
+	free(cd);
+	return s;
 }
 
 void

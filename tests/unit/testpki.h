@@ -81,6 +81,7 @@ struct tp_csr_spec {
 	int		 change_subject_name;	/* id-cmc-changeSubjectName attribute */
 	int		 bad_ext_request;	/* extensionRequest that is an INTEGER */
 	int		 corrupt_signature;	/* flip a bit of the signature */
+	const char	*digest;	/* signature hash, e.g. "SHA1"; NULL: SHA-256 */
 };
 
 /* Signed CSR as a new X509_REQ (corrupt_signature is ignored here). */
@@ -107,6 +108,15 @@ void		 tp_write_certs(const char *dir, const char *name, X509 *const *certs,
 void		 tp_write_key(const char *dir, const char *name, EVP_PKEY *);
 void		 tp_write_key_encrypted(const char *dir, const char *name,
 		    EVP_PKEY *, const char *pass);
+
+/* An executable (mode 0755) shell script; text is written as given. */
+void		 tp_write_script(const char *dir, const char *name, const char *text);
+
+/*
+ * A crypt(3) hash of password with a fresh salt for prefix ("$2y$",
+ * "$y$", "$6$"...), generated with libcrypt; malloc'd.
+ */
+char		*tp_crypt(const char *prefix, const char *password);
 
 /* A file of tests/unit/data, appended to out. */
 void		 tp_read_data(const char *name, struct buf *out);

@@ -1,0 +1,445 @@
+/* check_htpasswd: users and crypt(3) hashes from an htpasswd file. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "est/htpasswd.h"
+#include "testpki.h"
+
+static char dir[TP_PATH_MAX];
+
+static void
+setup(void)
+{
+	tp_mkdtemp(dir);
+}
+
+static void
+teardown(void)
+{
+	tp_rmtree(dir);
+}
+
+/* Writes text as DIR/users and loads it; problems in d (initialised here). */
+static struct htpasswd *
+load(const char *text, struct diag *d)
+{
+	char path[TP_PATH_MAX];
+
+	tp_write_str(dir, "users", text);
+	tp_path(path, dir, "users");
+	diag_init(d);
+	return htpasswd_load(path, d);
+}
+
+/* "user:" crypt(prefix, password) "\n", malloc'd. */
+static char *
+entry(const char *user, const char *prefix, const char *password)
+{
+	char *hash = tp_crypt(prefix, password), *line;
+
+	ck_assert_int_ne(asprintf(&line, "%s:%s\n", user, hash), -1);
+	free(hash);
+	return line;
+}
+
+static void
+assert_loads_and_checks(const char *prefix)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*line = entry("alice", prefix, "correct horse");
+
+	ck_assert_int_eq(strncmp(line + 6, prefix, strlen(prefix)), 0);
+	h = load(line, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(diag_count(&d), 0);
+	ck_assert_uint_eq(htpasswd_count(h), 1);
+	ck_assert_int_eq(htpasswd_check(h, "alice", "correct horse"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "alice", "correct horsE"), 0);
+	ck_assert_int_eq(htpasswd_check(h, "alice", ""), 0);
+	ck_assert_int_eq(htpasswd_check(h, "Alice", "correct horse"), 0);
+	ck_assert_int_eq(htpasswd_check(h, "bob", "correct horse"), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(line);
+}
+
+START_TEST(checks_bcrypt_2y_hashes)
+{
+	assert_loads_and_checks("$2y$");
+}
+END_TEST
+
+START_TEST(checks_bcrypt_2b_hashes)
+{
+	assert_loads_and_checks("$2b$");
+}
+END_TEST
+
+START_TEST(checks_yescrypt_hashes)
+{
+	assert_loads_and_checks("$y$");
+}
+END_TEST
+
+START_TEST(checks_sha512_crypt_hashes)
+{
+	assert_loads_and_checks("$6$");
+}
+END_TEST
+
+START_TEST(checks_sha256_crypt_hashes)
+{
+	assert_loads_and_checks("$5$");
+}
+END_TEST
+
+START_TEST(checks_a_fixed_sha512_crypt_vector)
+{
+	/* From the glibc/Drepper SHA-crypt specification's test vectors. */
+	struct htpasswd	*h;
+	struct diag	 d;
+
+	h = load("u:$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJu"
+	    "esI68u4OTLiBFdcbYEdFCoEOfaS35inz1\n", &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(htpasswd_check(h, "u", "Hello world!"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "u", "Hello world"), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(keeps_several_users_apart)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*a = entry("alice", "$6$", "pw-a"), *b = entry("bob", "$y$", "pw-b");
+	char		*text;
+
+	ck_assert_int_ne(asprintf(&text, "%s%s", a, b), -1);
+	h = load(text, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(htpasswd_count(h), 2);
+	ck_assert_int_eq(htpasswd_check(h, "alice", "pw-a"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "bob", "pw-b"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "alice", "pw-b"), 0);
+	ck_assert_int_eq(htpasswd_check(h, "bob", "pw-a"), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(text);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* line must be refused with a message naming user and not containing secret. */
+static void
+assert_refused(const char *line, const char *user, const char *secret)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		 want[TP_PATH_MAX + 128];
+
+	h = load(line, &d);
+	ck_assert_ptr_null(h);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s/users:1: user %s: unsupported or weak "
+	    "hash (use htpasswd -B for bcrypt)", dir, user);
+	ck_assert_str_eq(d.msgs[0], want);
+	ck_assert_ptr_null(strstr(d.msgs[0], secret));
+	diag_free(&d);
+}
+
+START_TEST(refuses_apache_md5_hashes_naming_the_user_not_the_hash)
+{
+	/* htpasswd -nbm user pass */
+	assert_refused("md5user:$apr1$PHm2gJo8$HzH9BqCW6AgjjA0IjTmAb.\n", "md5user",
+	    "$apr1$PHm2gJo8");
+}
+END_TEST
+
+START_TEST(refuses_sha1_hashes_naming_the_user_not_the_hash)
+{
+	/* htpasswd -nbs user pass */
+	assert_refused("shauser:{SHA}nU4eI71bcnBGqeO0t9tXvY1u5oQ=\n", "shauser",
+	    "nU4eI71bcnBGqeO0t9tXvY1u5oQ");
+}
+END_TEST
+
+START_TEST(refuses_plain_and_des_entries_naming_the_user_not_the_hash)
+{
+	assert_refused("plainuser:hunter2\n", "plainuser", "hunter2");
+	assert_refused("desuser:rl0uE2RmJ5hDc\n", "desuser", "rl0uE2RmJ5hDc");
+	assert_refused("md5crypt:$1$saltsalt$qjXMvbEw8oaL.CzflDugX/\n", "md5crypt",
+	    "qjXMvbEw8oaL");
+	assert_refused("empty:\n", "empty", "(no hash to leak)");
+}
+END_TEST
+
+START_TEST(reports_every_bad_line_and_loads_nothing)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*good = entry("ok", "$6$", "pw"), *text, want[TP_PATH_MAX + 64];
+
+	ck_assert_int_ne(asprintf(&text, "%sa:{SHA}x\nno colon here\n:$6$x$y\nb:plain\n",
+	    good), -1);
+	h = load(text, &d);
+	ck_assert_ptr_null(h);
+	ck_assert_uint_eq(diag_count(&d), 4);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "users:2: user a: unsupported"));
+	snprintf(want, sizeof(want), "%s/users:3: not \"user:hash\"", dir);
+	ck_assert_str_eq(d.msgs[1], want);
+	snprintf(want, sizeof(want), "%s/users:4: not \"user:hash\"", dir);
+	ck_assert_str_eq(d.msgs[2], want);
+	ck_assert_ptr_nonnull(strstr(d.msgs[3], "users:5: user b: unsupported"));
+	diag_free(&d);
+	free(text);
+	free(good);
+}
+END_TEST
+
+START_TEST(unknown_users_and_wrong_passwords_fail_alike)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*line = entry("alice", "$6$", "secret");
+
+	h = load(line, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(htpasswd_check(h, "mallory", "secret"), 0);
+	ck_assert_int_eq(htpasswd_check(h, "mallory", ""), 0);
+	ck_assert_int_eq(htpasswd_check(h, "", "secret"), 0);
+	ck_assert_int_eq(htpasswd_check(h, "alice", "Secret"), 0);
+	ck_assert_int_eq(htpasswd_check(h, "alice", "secret"), 1);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(line);
+}
+END_TEST
+
+START_TEST(refuses_overlong_user_names_and_passwords)
+{
+	char		 user[HTPASSWD_MAX_USER + 2], pw[HTPASSWD_MAX_PASSWORD + 2];
+	char		*a, *b, *text;
+	struct htpasswd	*h;
+	struct diag	 d;
+
+	memset(user, 'u', sizeof(user) - 1);
+	user[HTPASSWD_MAX_USER] = '\0';		/* the longest allowed */
+	memset(pw, 'p', sizeof(pw) - 1);
+	pw[HTPASSWD_MAX_PASSWORD] = '\0';
+	a = entry(user, "$6$", "pw");
+	b = entry("long", "$6$", pw);
+	ck_assert_int_ne(asprintf(&text, "%s%s", a, b), -1);
+	h = load(text, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(htpasswd_count(h), 2);
+	ck_assert_int_eq(htpasswd_check(h, user, "pw"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "long", pw), 1);
+	/* One byte more is refused before any hashing. */
+	user[HTPASSWD_MAX_USER] = 'u';
+	user[HTPASSWD_MAX_USER + 1] = '\0';
+	ck_assert_int_eq(htpasswd_check(h, user, "pw"), 0);
+	pw[HTPASSWD_MAX_PASSWORD] = 'p';
+	pw[HTPASSWD_MAX_PASSWORD + 1] = '\0';
+	ck_assert_int_eq(htpasswd_check(h, "long", pw), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(text);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(refuses_bcrypt_passwords_past_the_limit_even_if_the_prefix_matches)
+{
+	/* bcrypt reads 72 bytes: without the length cap, any longer password
+	 * with the same first 72 bytes would match. */
+	char		 pw[HTPASSWD_MAX_PASSWORD + 2], *line;
+	struct htpasswd	*h;
+	struct diag	 d;
+
+	memset(pw, 'x', sizeof(pw) - 1);
+	pw[72] = '\0';
+	line = entry("b", "$2y$", pw);
+	h = load(line, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(htpasswd_check(h, "b", pw), 1);
+	pw[72] = 'x';
+	pw[HTPASSWD_MAX_PASSWORD + 1] = '\0';
+	ck_assert_int_eq(htpasswd_check(h, "b", pw), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(line);
+}
+END_TEST
+
+START_TEST(refuses_user_names_longer_than_the_limit_in_the_file)
+{
+	char		 user[HTPASSWD_MAX_USER + 2], *line, want[TP_PATH_MAX + 64];
+	struct htpasswd	*h;
+	struct diag	 d;
+
+	memset(user, 'u', sizeof(user) - 1);
+	user[HTPASSWD_MAX_USER + 1] = '\0';
+	line = entry(user, "$6$", "pw");
+	h = load(line, &d);
+	ck_assert_ptr_null(h);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s/users:1: not \"user:hash\"", dir);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+	free(line);
+}
+END_TEST
+
+START_TEST(loads_an_empty_file_with_no_users)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+
+	h = load("", &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(diag_count(&d), 0);
+	ck_assert_uint_eq(htpasswd_count(h), 0);
+	ck_assert_int_eq(htpasswd_check(h, "", ""), 0);
+	ck_assert_int_eq(htpasswd_check(h, "alice", "x"), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(skips_comments_and_blank_lines)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*e = entry("carol", "$y$", "pw"), *text;
+
+	ck_assert_int_ne(asprintf(&text, "# users for the iot label\n\n"
+	    "#dave:{SHA}x\n\r\n%s# trailing comment\n", e), -1);
+	h = load(text, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(diag_count(&d), 0);
+	ck_assert_uint_eq(htpasswd_count(h), 1);
+	ck_assert_int_eq(htpasswd_check(h, "carol", "pw"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "#dave", "x"), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(text);
+	free(e);
+}
+END_TEST
+
+START_TEST(accepts_crlf_line_endings)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*e = entry("win", "$6$", "pw"), *text;
+
+	e[strlen(e) - 1] = '\0';
+	ck_assert_int_ne(asprintf(&text, "%s\r\n", e), -1);
+	h = load(text, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(htpasswd_check(h, "win", "pw"), 1);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(text);
+	free(e);
+}
+END_TEST
+
+START_TEST(reports_a_line_too_long)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		 line[2048], want[TP_PATH_MAX + 64];
+
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "x:$6$", 5);
+	line[sizeof(line) - 2] = '\n';
+	line[sizeof(line) - 1] = '\0';
+	h = load(line, &d);
+	ck_assert_ptr_null(h);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s/users:1: line too long", dir);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(reports_a_missing_file)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		 path[TP_PATH_MAX], want[TP_PATH_MAX + 64];
+
+	tp_path(path, dir, "absent");
+	diag_init(&d);
+	h = htpasswd_load(path, &d);
+	ck_assert_ptr_null(h);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s: cannot open password file: No such file "
+	    "or directory", path);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+	htpasswd_free(NULL);
+}
+END_TEST
+
+START_TEST(the_last_entry_for_a_user_wins)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*a = entry("x", "$6$", "old"), *b = entry("x", "$6$", "new"), *text;
+
+	ck_assert_int_ne(asprintf(&text, "%s%s", a, b), -1);
+	h = load(text, &d);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(htpasswd_check(h, "x", "new"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "x", "old"), 0);
+	htpasswd_free(h);
+	diag_free(&d);
+	free(text);
+	free(a);
+	free(b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("htpasswd");
+	TCase	*tc = tcase_create("htpasswd");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, checks_bcrypt_2y_hashes);
+	tcase_add_test(tc, checks_bcrypt_2b_hashes);
+	tcase_add_test(tc, checks_yescrypt_hashes);
+	tcase_add_test(tc, checks_sha512_crypt_hashes);
+	tcase_add_test(tc, checks_sha256_crypt_hashes);
+	tcase_add_test(tc, checks_a_fixed_sha512_crypt_vector);
+	tcase_add_test(tc, keeps_several_users_apart);
+	tcase_add_test(tc, refuses_apache_md5_hashes_naming_the_user_not_the_hash);
+	tcase_add_test(tc, refuses_sha1_hashes_naming_the_user_not_the_hash);
+	tcase_add_test(tc, refuses_plain_and_des_entries_naming_the_user_not_the_hash);
+	tcase_add_test(tc, reports_every_bad_line_and_loads_nothing);
+	tcase_add_test(tc, unknown_users_and_wrong_passwords_fail_alike);
+	tcase_add_test(tc, refuses_overlong_user_names_and_passwords);
+	tcase_add_test(tc, refuses_bcrypt_passwords_past_the_limit_even_if_the_prefix_matches);
+	tcase_add_test(tc, refuses_user_names_longer_than_the_limit_in_the_file);
+	tcase_add_test(tc, loads_an_empty_file_with_no_users);
+	tcase_add_test(tc, skips_comments_and_blank_lines);
+	tcase_add_test(tc, accepts_crlf_line_endings);
+	tcase_add_test(tc, reports_a_line_too_long);
+	tcase_add_test(tc, reports_a_missing_file);
+	tcase_add_test(tc, the_last_entry_for_a_user_wins);
+	suite_add_tcase(s, tc);
+	return tp_run(s);
+}
