@@ -727,6 +727,20 @@ bench_percentile(double *v, size_t n, double p)
 	return v[rank - 1];
 }
 
+double
+bench_load1(void)
+{
+	FILE	*f;
+	double	 l = -1;
+
+	if ((f = fopen("/proc/loadavg", "r")) != NULL) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = -1;
+		fclose(f);
+	}
+	return l;
+}
+
 void
 bench_machine_line(char *out, size_t outlen)
 {

@@ -76,6 +76,9 @@ double	bench_cpu_thread(void);		/* this thread */
 /* Sorts v in place; returns the p-th percentile (0..100), nearest rank. */
 double	bench_percentile(double *v, size_t n, double p);
 
+/* 1-minute load average (-1 if unknown). */
+double	bench_load1(void);
+
 /* "load average: a b c" and "N cores, model" for reports. */
 void	bench_machine_line(char *out, size_t outlen);
 

@@ -96,6 +96,7 @@ struct run {
 	EVP_PKEY		*ca_pub;	/* inline verification */
 	size_t			 limit;		/* requests to make at most */
 	double			 deadline;	/* 0: none */
+	double			 load1;		/* load average at the start */
 
 	atomic_size_t		 next_req;
 	atomic_size_t		 next_ident;
@@ -567,6 +568,7 @@ run_load(struct run *r, struct server_pid *sp, size_t nsp, double *wall,
 			goto join;
 		}
 	}
+	r->load1 = bench_load1();
 	c0 = bench_cpu_self();
 	t0 = bench_now();
 	r->deadline = o->duration > 0 ? t0 + o->duration : 0;
@@ -1041,11 +1043,11 @@ main(int argc, char *argv[])
 
 	printf("RESULT label=%s mode=%s conc=%d ok=%zu errors=%zu secs=%.3f rate=%.1f "
 	    "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f self_cpu_s=%.3f self_us=%.1f "
-	    "srv_cpu_s=%.3f srv_us=%.1f conns=%zu exhausted=%d", o.label,
+	    "srv_cpu_s=%.3f srv_us=%.1f conns=%zu exhausted=%d load1=%.2f", o.label,
 	    mode_name(o.mode), o.concurrency, ok, errors, wall, rate, p50 * 1e3,
 	    p90 * 1e3, p99 * 1e3, selfcpu, ok ? selfcpu * 1e6 / (double)ok : 0,
 	    srv_total, ok ? srv_total * 1e6 / (double)ok : 0,
-	    (size_t)atomic_load(&r->conns), atomic_load(&r->exhausted));
+	    (size_t)atomic_load(&r->conns), atomic_load(&r->exhausted), r->load1);
 	for (j = 0; j < nnames; j++)
 		printf(" cpu_%s_us=%.1f", names[j],
 		    ok ? name_cpu[j] * 1e6 / (double)ok : 0);

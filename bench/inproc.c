@@ -434,7 +434,7 @@ main(int argc, char *argv[])
 	struct child_result	*cr = MAP_FAILED;
 	struct floor_result	 fr;
 	double			*lat = MAP_FAILED, gen0, gen_s, wall = 0, cpu = 0;
-	double			 rate = 0, cpu_us = 0, p50 = 0, p90 = 0, p99 = 0;
+	double			 rate = 0, cpu_us = 0, p50 = 0, p90 = 0, p99 = 0, load1;
 	size_t			 i, ok = 0, errors = 0, n = 0;
 	pid_t			 pids[MAX_PROCS];
 	int			 ready[2] = { -1, -1 }, go[2] = { -1, -1 }, ch, k, st;
@@ -562,6 +562,7 @@ main(int argc, char *argv[])
 	for (k = 0; k < o.procs; k++)
 		if (read(ready[0], &c, 1) != 1)
 			break;
+	load1 = bench_load1();
 	for (k = 0; k < o.procs; k++)
 		(void)!write(go[1], "g", 1);
 	for (k = 0; k < o.procs; k++)
@@ -623,8 +624,9 @@ main(int argc, char *argv[])
 		    fr.samples, fr.passes, fr.sign_us, fr.csr_us, fr.client_us,
 		    fr.total_us, fr.total_us > 0 ? cpu_us / fr.total_us : 0);
 	printf("RESULT label=%s mode=inproc procs=%d ok=%zu errors=%zu secs=%.3f "
-	    "rate=%.1f cpu_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f", o.label,
-	    o.procs, ok, errors, wall, rate, cpu_us, p50 * 1e6, p90 * 1e6, p99 * 1e6);
+	    "rate=%.1f cpu_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f load1=%.2f",
+	    o.label, o.procs, ok, errors, wall, rate, cpu_us, p50 * 1e6, p90 * 1e6,
+	    p99 * 1e6, load1);
 	if (floor_ok)
 		printf(" floor_us=%.1f floor_sign_us=%.1f floor_csr_us=%.1f "
 		    "floor_client_us=%.1f ratio=%.3f", fr.total_us, fr.sign_us,

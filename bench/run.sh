@@ -356,8 +356,8 @@ END {
     printf "\nestd benchmark: %s\n", machine
     printf "load average before %s, after %s; %s s per load row, %s workers, %s client identities\n\n",
         load_before, load_after, secs, workers, clients
-    hdr = sprintf("%-22s %9s %7s %7s %7s %6s %9s %9s %9s %8s  %s",
-        "row", "enroll/s", "p50 ms", "p90 ms", "p99 ms", "errors", "srv us/e", "lighttpd", "workers", "ldgen us", "ratio (target)")
+    hdr = sprintf("%-22s %9s %7s %7s %7s %6s %9s %9s %9s %8s %5s  %s",
+        "row", "enroll/s", "p50 ms", "p90 ms", "p99 ms", "errors", "srv us/e", "lighttpd", "workers", "ldgen us", "load", "ratio (target)")
     print hdr
     gsub(/./, "-", hdr); print hdr
     errors = warm_err
@@ -367,14 +367,15 @@ END {
         ratio = ""
         if (mode == "inproc") {
             fl = num(r[row, "floor_us"])
-            printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9s %9s %8s  %s\n", row,
+            printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9s %9s %8s %5.1f  %s\n", row,
                 num(r[row, "rate"]), num(r[row, "p50_us"]) / 1000, num(r[row, "p90_us"]) / 1000,
                 num(r[row, "p99_us"]) / 1000, num(r[row, "errors"]), num(r[row, "cpu_us"]), "-", "-", "-",
-                fl > 0 ? sprintf("in-process/floor %.2f (<= %s)", num(r[row, "cpu_us"]) / fl,
-                    ca == "p256" ? "2.0" : ca == "rsa2048" ? "1.4" : "?") : "no floor"
+                num(r[row, "load1"]),
+                (fl > 0 ? sprintf("in-process/floor %.2f (<= %s)", num(r[row, "cpu_us"]) / fl,
+                    ca == "p256" ? "2.0" : ca == "rsa2048" ? "1.4" : "?") : "no floor")
             if (fl > 0)
-                printf "%-22s %9s %7s %7s %7s %6s %9.0f %9s %9s %8s  %s\n", ca "/crypto-floor",
-                    "-", "-", "-", "-", "-", fl, "-", "-", "-",
+                printf "%-22s %9s %7s %7s %7s %6s %9.0f %9s %9s %8s %5s  %s\n", ca "/crypto-floor",
+                    "-", "-", "-", "-", "-", fl, "-", "-", "-", "",
                     sprintf("sign %.0f + CSR verify %.0f + client verify %.0f us",
                         num(r[row, "floor_sign_us"]), num(r[row, "floor_csr_us"]), num(r[row, "floor_client_us"]))
             continue
@@ -388,14 +389,16 @@ END {
             ratio = sprintf("vs trivial %.2f (>= 0.75)", num(r[row, "rate"]) / num(r["trivial/new/" conc, "rate"]))
         if (num(r[row, "exhausted"]))
             ratio = ratio " CSR POOL EXHAUSTED"
-        printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9.0f %9.0f %8.0f  %s\n", row,
+        printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9.0f %9.0f %8.0f %5.1f  %s\n", row,
             num(r[row, "rate"]), num(r[row, "p50_ms"]), num(r[row, "p90_ms"]), num(r[row, "p99_ms"]),
-            num(r[row, "errors"]), srv, lt, wk, num(r[row, "self_us"]), ratio
+            num(r[row, "errors"]), srv, lt, wk, num(r[row, "self_us"]), num(r[row, "load1"]), ratio
     }
     print ""
     print "srv us/e: server CPU (lighttpd + workers, utime+stime from /proc) per enrollment or request;"
     print "ldgen us: CPU of the load generator per request (it shares the cores with the server);"
-    print "in-process rows: CPU per enrollment of est_handle() (latency = one est_handle call)."
+    print "in-process rows: CPU per enrollment of est_handle() (latency = one est_handle call);"
+    print "load: 1-minute load average when the row started (above the core count, other"
+    print "processes compete for the CPU: throughput and latency suffer, CPU per enrollment much less)."
     printf "worker RSS KiB (first load row before -> last load row after):\n"
     for (ca in rsskeys) {
         line = "  " ca ":"
