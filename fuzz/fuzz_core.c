@@ -2,9 +2,13 @@
  * fuzz_core: the whole EST core, est_handle(), as the FastCGI adapter calls
  * it, against a service loaded once from a PKI generated at start-up.
  *
+ * The service has two labels with the same CA: the default one
+ * (certificate authentication) and "iot" (certificate or HTTP Basic, user
+ * "fuzz", password "fuzz-password"; the subject must name the identity).
+ *
  * Input format (fuzz/make-seeds.sh writes seeds in it):
  *
- *   FLAGS METHOD \0 PATH \0 CONTENT-TYPE \0 CERT \0 BODY
+ *   FLAGS METHOD \0 PATH \0 CONTENT-TYPE \0 CERT \0 AUTHORIZATION \0 REMOTE-USER \0 BODY
  *
  *   FLAGS, one byte:
  *     bits 0-1  TLS verify state from the front server:
@@ -22,9 +26,10 @@
  *     bits 6-7  how a built-in certificate (choice 1-3) is encoded:
  *               0 plain PEM, 1 percent-encoded (nginx $ssl_client_escaped_cert),
  *               2 TAB-indented (nginx $ssl_client_cert), 3 two certificates
- *   METHOD, PATH, CONTENT-TYPE, CERT: strings ending at the next NUL byte;
- *   a field the input does not reach is empty.
- *   BODY: everything after the fourth NUL, NULs included.
+ *   METHOD, PATH, CONTENT-TYPE, CERT, AUTHORIZATION, REMOTE-USER: strings
+ *   ending at the next NUL byte; a field the input does not reach is empty;
+ *   an empty AUTHORIZATION or REMOTE-USER is absent (NULL).
+ *   BODY: everything after the sixth NUL, NULs included.
  *
  * FUZZ_CORE_VERBOSE=1 in the environment prints one line per input with
  * the status and reason (for checking what the seeds reach).
@@ -32,7 +37,8 @@
  * Properties checked besides ASan/UBSan/LSan: every request gets a status
  * and a reason; a certificate is issued (200 on an enroll operation) only to
  * a client the front server verified and that holds a built-in certificate
- * the service trusts for that operation.
+ * the service trusts for that operation, or, on the "iot" label only, to a
+ * request with an Authorization header.
  */
 #include "config.h"
 
@@ -41,6 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <crypt.h>
 
 #include <openssl/err.h>
 
@@ -89,7 +97,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    "key_usage = digitalSignature, keyEncipherment\n"
 	    "extended_key_usage = clientAuth, serverAuth\n"
 	    "rsa_min_bits = 2048\nec_curves = P-256, P-384, P-521\n"
-	    "max_san_entries = 64\n";
+	    "max_san_entries = 64\n"
+	    "[auth]\nmethods = certificate\ntrust_remote_user = no\n"
+	    "[ca iot]\ncertificate = ca_cert.pem\nkey = ca_key.pem\n"
+	    "[trust iot]\nstore = trust_store\naccept_issued = yes\n"
+	    "[auth iot]\nmethods = certificate-or-password\n"
+	    "htpasswd = htpasswd\nrealm = EST iot\n"
+	    "[profile iot]\nvalidity_days = 90\nkey_types = ec\n"
+	    "subject_must_match = identity\n";
+	struct crypt_data cd;
+	const char	*hash;
+	char		 line[512];
 	struct fz_cert_spec ca = { "estd fuzz CA", FZ_CLIENT_O, NULL, 1, -3600,
 	    10L * 365 * 86400 };
 	struct fz_cert_spec boot = { "estd fuzz bootstrap CA", FZ_CLIENT_O, NULL,
@@ -129,6 +147,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fz_die(path);
 	fz_path(path, sizeof(path), dir, "trust_store/bootstrap-ca.pem");
 	fz_write_cert(path, boot_cert);
+	/* SHA-crypt with the fewest rounds: every Basic check costs one. */
+	memset(&cd, 0, sizeof(cd));
+	if ((hash = crypt_r("fuzz-password", "$6$rounds=1000$estdfuzzsalt$",
+	    &cd)) == NULL || *hash != '$')
+		fz_die("crypt");
+	snprintf(line, sizeof(line), "fuzz:%s\n", hash);
+	fz_path(path, sizeof(path), dir, "htpasswd");
+	fz_write_text(path, line, strlen(line));
 	fz_path(path, sizeof(path), dir, "estd.conf");
 	fz_write_text(path, conf, sizeof(conf) - 1);
 
@@ -214,10 +240,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct est_request	 req;
 	struct est_response	 res;
-	const char		*p, *end, *method, *path, *ct, *cert;
+	const char		*p, *end, *method, *path, *ct, *cert, *auth, *ruser;
 	char			*copy, *cert_text = NULL;
 	uint8_t			*body = NULL;
-	size_t			 len, cert_len = 0;
+	size_t			 len, cert_len = 0, alen, rlen;
 	unsigned		 flags, choice, how;
 	int			 trusted;
 
@@ -235,12 +261,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	path = fz_field(&p, end, &len);
 	ct = fz_field(&p, end, &len);
 	cert = fz_field(&p, end, &len);
+	auth = fz_field(&p, end, &alen);
+	ruser = fz_field(&p, end, &rlen);
 
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = path;
 	req.content_type = (flags & 0x20) ? NULL : ct;
 	req.body_too_large = (flags & 0x10) != 0;
+	req.authorization = alen > 0 ? auth : NULL;
+	req.remote_user = rlen > 0 ? ruser : NULL;
 	switch (flags & 3) {
 	case 1:
 	case 3:
@@ -297,6 +327,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		trusted = req.peer.verify == EST_TLS_SUCCESS && how != 3 &&
 		    (choice == CERT_ISSUED ||
 		    (choice == CERT_BOOTSTRAP && res.op == EST_OP_SIMPLEENROLL));
+		if (res.label != NULL && strcmp(res.label, "iot") == 0 &&
+		    res.op == EST_OP_SIMPLEENROLL && req.authorization != NULL)
+			trusted = 1;
 		if (!trusted || res.body.len == 0) {
 			fprintf(stderr, "fuzz_core: issued a certificate to an "
 			    "untrusted client (flags 0x%02x)\n", flags);

@@ -2,7 +2,7 @@
  * fuzz_csr: the CSR checks. The input is a DER PKCS#10 request (what a
  * base64 body decodes to). csr_parse reads and verifies it; when it is
  * accepted, policy_decide judges it for simpleenroll and simplereenroll
- * with the default profile, and certgen_issue signs what policy accepted,
+ * with the default label's profile, and certgen_issue signs what policy accepted,
  * with a CA generated at start-up.
  */
 #include "config.h"
@@ -85,13 +85,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 fz_decide(const struct csr_info *csr, enum est_op op, int issued_by_ca)
 {
-	struct policy_client	 client = { fz_client, issued_by_ca };
+	struct policy_client	 client = { .cert = fz_client,
+	    .issued_by_ca = issued_by_ca };
 	struct issue_plan	 plan;
 	time_t			 now = time(NULL);
 	X509			*cert;
 	char			 reason[200];
 
-	if (policy_decide(&fz_cfg.profile, op, csr, &client, now,
+	if (policy_decide(&fz_cfg.labels[0].profile, op, csr, &client, now,
 	    fz_issuer.not_after, &plan, reason, sizeof(reason)) == -1)
 		return;
 	if (plan.not_after > fz_issuer.not_after || plan.not_before > plan.not_after)

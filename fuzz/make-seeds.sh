@@ -187,17 +187,20 @@ printf '[ca\ncertificate\n= value\n  indented = continuation\n' > "$C/syntax-err
 printf '\xef\xbb\xbf[ca]\r\ncertificate = ca.pem\r\nkey = ca.key\r\n[trust]\r\nstore = ts ; comment\r\n' > "$C/bom-crlf"
 printf '[ca]\ncertificate = \nkey = /\n[trust]\nstore = \0x\naccept_issued = maybe\n' > "$C/empty-values-nul"
 printf '[ca]\ncertificate = %s\n' "$(head -c 5000 /dev/zero | tr '\0' a)" > "$C/long-line"
+printf "$minimal"'[auth]\nmethods = certificate-or-password\nhtpasswd = users\nrealm = EST\ntrust_remote_user = yes\n[ca iot]\ncertificate = iot/ca.pem\nkey = iot/ca.key\n[trust iot]\nstore = iot/trust\n[auth iot]\nmethods = password\nhtpasswd = iot/htpasswd\n[profile iot]\nvalidity_days = 90\nkey_types = ec\nsignature_digests = sha256, sha384\nsan_types = dns, ip\ndns_suffixes = devices.example.com, example.net\nallow_wildcard = no\nip_ranges = 10.0.0.0/8, 2001:db8::/32\nsubject_must_match = identity\ncn_pattern = device-*\nallow_ra = yes\nra_certificates = AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89\nrenewal_window_days = 30\nallow_change_subject_name = yes\nchallenge_password = code\nenrollment_codes = codes\nenrollment_code_state = state\nhook = /bin/true\nhook_timeout_ms = 100\ncsrattrs = none\n' > "$C/labels-everything"
+printf "$minimal"'[ca cacerts]\ncertificate = x\n[ca a/b]\nkey = y\n[profile iot]\nip_ranges = 10.0.0.0/33, ::1/129, 300.1.1.1/8, fe80::%%eth0/64\nra_certificates = zz\ndns_suffixes = ,,,\nsubject_must_match = nobody\nchallenge_password = maybe\ncsrattrs = verbatim\nkey_types = dsa\nsignature_digests = md5\n[auth]\nmethods = telepathy\n' > "$C/labels-bad"
 
 # ---------------------------------------------------------------- fuzz_core
-# FLAGS METHOD \0 PATH \0 CONTENT-TYPE \0 CERT \0 BODY (see fuzz_core.c).
+# FLAGS METHOD \0 PATH \0 CONTENT-TYPE \0 CERT \0 AUTHORIZATION \0 REMOTE-USER \0 BODY
+# (see fuzz_core.c).
 K=$out/fuzz_core
-core() { # core NAME FLAGS METHOD PATH CONTENT-TYPE CERT-FILE|"" BODY-FILE|""
+core() { # core NAME FLAGS METHOD PATH CONTENT-TYPE CERT-FILE|"" BODY-FILE|"" [AUTHORIZATION [REMOTE-USER]]
     local f=$K/$1
     {
         printf "\\x$2"
         printf '%s\0%s\0%s\0' "$3" "$4" "$5"
         if [ -n "$6" ]; then cat "$6"; fi
-        printf '\0'
+        printf '\0%s\0%s\0' "${8:-}" "${9:-}"
         if [ -n "$7" ]; then cat "$7"; fi
     } > "$f"
 }
@@ -212,7 +215,7 @@ cp "$B/random-bytes" "$tmp/random.b64"
 core cacerts 00 GET "$EST/cacerts" '' '' ''
 core cacerts-post 00 POST "$EST/cacerts" "$CT" '' ''
 core cacerts-label 00 GET "$EST/arbitrarylabel/cacerts" '' '' ''
-core unknown-op 00 GET "$EST/csrattrs" '' '' ''
+core unknown-op 00 GET "$EST/serverkeygen" '' '' ''
 core not-est 00 GET / '' '' ''
 core traversal 05 POST "$EST/../est/simpleenroll" "$CT" '' ''
 core percent-label 05 POST "$EST/%2e%2e/simpleenroll" "$CT" '' ''
@@ -257,6 +260,37 @@ for c in $CSRS; do
     core "enroll-$c" 05 POST "$EST/simpleenroll" "$CT" '' "$tmp/$c.b64"
 done
 core reenroll-ca-true 09 POST "$EST/simplereenroll" "$CT" '' "$tmp/ca-true.b64"
+
+# The label "iot": certificate or HTTP Basic (user fuzz, password fuzz-password),
+# subject naming the identity.
+csr identity p256 '/CN=fuzz'
+b64 "$tmp/identity.der" > "$tmp/identity.b64"
+basic="Basic $(printf 'fuzz:fuzz-password' | "$OPENSSL" base64 -A)"
+core csrattrs 00 GET "$EST/csrattrs" '' '' ''
+core iot-cacerts 00 GET "$EST/iot/cacerts" '' '' ''
+core iot-csrattrs 00 GET "$EST/iot/csrattrs" '' '' ''
+core iot-unknown-op 00 GET "$EST/iot/serverkeygen" '' '' ''
+core iot-basic-ok 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" "$basic"
+core iot-basic-other-subject 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/valid.b64" "$basic"
+core iot-basic-wrong-password 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" \
+    "Basic $(printf 'fuzz:wrong' | "$OPENSSL" base64 -A)"
+core iot-basic-unknown-user 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" \
+    "Basic $(printf 'nobody:fuzz-password' | "$OPENSSL" base64 -A)"
+core iot-basic-no-colon 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" \
+    "Basic $(printf 'fuzzfuzz-password' | "$OPENSSL" base64 -A)"
+core iot-basic-bad-base64 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" 'Basic !!!!'
+core iot-basic-lowercase 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" "basic  ${basic#Basic }"
+core iot-bearer 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" 'Bearer abc.def.ghi'
+core iot-basic-long 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" \
+    "Basic $(head -c 2000 /dev/zero | tr '\0' A)"
+core iot-remote-user 00 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" '' fuzz
+core iot-cert-ok 05 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/valid.b64"
+core iot-cert-and-basic 05 POST "$EST/iot/simpleenroll" "$CT" '' "$tmp/identity.b64" "$basic"
+core iot-reenroll 09 POST "$EST/iot/simplereenroll" "$CT" '' "$tmp/valid.b64"
+core iot-reenroll-basic 00 POST "$EST/iot/simplereenroll" "$CT" '' "$tmp/identity.b64" "$basic"
+core default-basic 00 POST "$EST/simpleenroll" "$CT" '' "$tmp/identity.b64" "$basic"
+core default-remote-user 00 POST "$EST/simpleenroll" "$CT" '' "$tmp/identity.b64" '' fuzz
+core unknown-label 00 GET "$EST/nosuchlabel/cacerts" '' '' ''
 
 # Never a private key in the corpus.
 if grep -rl 'PRIVATE KEY' "$out" > /dev/null; then
