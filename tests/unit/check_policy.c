@@ -341,7 +341,7 @@ decide(enum est_op op, enum tp_key_type kt, const struct tp_csr_spec *spec,
     X509 *client_cert, int issued_by_ca, time_t ca_end, struct issue_plan *plan,
     char *r, size_t rlen)
 {
-	struct policy_client	client = { client_cert, issued_by_ca };
+	struct policy_client	client = { .cert = client_cert, .issued_by_ca = issued_by_ca };
 	struct csr_info		info;
 	int			rc;
 
@@ -486,7 +486,7 @@ START_TEST(refuses_the_rfc7030_a3_request_for_its_challenge_password)
 	struct csr_info		 info;
 	struct issue_plan	 plan;
 	X509			*client = current_cert("c", NULL);
-	struct policy_client	 pc = { client, 0 };
+	struct policy_client	 pc = { .cert = client };
 	char			 r[200];
 
 	buf_init(&b64);
@@ -506,6 +506,529 @@ START_TEST(refuses_the_rfc7030_a3_request_for_its_challenge_password)
 	csr_info_free(&info);
 	buf_free(&b64);
 	buf_free(&der);
+	X509_free(client);
+}
+END_TEST
+
+/* policy_check_names for a P-256 CSR from spec and client; reason in r. */
+static int
+names_check(const struct tp_csr_spec *spec, const struct policy_client *client,
+    char *r, size_t rlen)
+{
+	struct policy_client	none = { NULL, 0, 0, { NULL, NULL }, 0 };
+	struct csr_info		info;
+	int			rc;
+
+	mk(TP_EC_P256, spec, &info);
+	strcpy(r, "untouched");
+	rc = policy_check_names(&cfg.labels[0].profile, &info,
+	    client != NULL ? client : &none, r, rlen);
+	csr_info_free(&info);
+	return rc;
+}
+
+/* 0 if a CSR with SAN san passes the name rules; reason in r. */
+static int
+san_check(const char *san, char *r, size_t rlen)
+{
+	struct tp_csr_spec spec = { .cn = "d", .san = san };
+
+	return names_check(&spec, NULL, r, rlen);
+}
+
+static void
+add_suffix(const char *s)
+{
+	struct est_profile *pr = &cfg.labels[0].profile;
+
+	pr->dns_suffixes[pr->n_dns_suffixes++] = (char *)s;
+}
+
+static void
+add_range(const char *s)
+{
+	struct est_profile *pr = &cfg.labels[0].profile;
+
+	ck_assert_int_eq(config_parse_ip_range(s, &pr->ip_ranges[pr->n_ip_ranges]), 0);
+	pr->n_ip_ranges++;
+}
+
+START_TEST(key_types_limit_the_key_algorithms)
+{
+	char r[200];
+
+	cfg.labels[0].profile.key_types = PROFILE_KEY_EC;
+	ck_assert_int_eq(key_check(TP_RSA_2048, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "RSA-2048 keys are not allowed");
+	ck_assert_int_eq(key_check(TP_EC_P256, r, sizeof(r)), 0);
+	cfg.labels[0].profile.key_types = PROFILE_KEY_RSA;
+	ck_assert_int_eq(key_check(TP_EC_P256, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "EC P-256 keys are not allowed");
+	ck_assert_int_eq(key_check(TP_RSA_2048, r, sizeof(r)), 0);
+}
+END_TEST
+
+/* policy_check_key for a P-256 CSR signed with digest. */
+static int
+digest_check(enum tp_key_type kt, const char *digest, char *r, size_t rlen)
+{
+	struct tp_csr_spec	spec = { .cn = "d", .digest = digest };
+	struct csr_info		info;
+	int			rc;
+
+	mk(kt, &spec, &info);
+	r[0] = '\0';
+	rc = policy_check_key(&cfg.labels[0].profile, &info, r, rlen);
+	csr_info_free(&info);
+	return rc;
+}
+
+START_TEST(signature_digests_refuse_sha1_by_default)
+{
+	char r[200];
+
+	ck_assert_int_eq(digest_check(TP_EC_P256, "SHA1", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR signature hash SHA1 is not allowed");
+	ck_assert_int_eq(digest_check(TP_RSA_2048, "SHA1", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR signature hash SHA1 is not allowed");
+	ck_assert_int_eq(digest_check(TP_EC_P256, "SHA256", r, sizeof(r)), 0);
+	ck_assert_int_eq(digest_check(TP_EC_P384, "SHA384", r, sizeof(r)), 0);
+	ck_assert_int_eq(digest_check(TP_RSA_2048, "SHA512", r, sizeof(r)), 0);
+	ck_assert_int_eq(digest_check(TP_EC_P256, "SHA224", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR signature hash SHA224 is not allowed");
+}
+END_TEST
+
+START_TEST(signature_digests_allow_exactly_the_configured_hashes)
+{
+	char r[200];
+
+	cfg.labels[0].profile.digest_nids[0] = NID_sha384;
+	cfg.labels[0].profile.n_digests = 1;
+	ck_assert_int_eq(digest_check(TP_EC_P384, "SHA384", r, sizeof(r)), 0);
+	ck_assert_int_eq(digest_check(TP_EC_P384, "SHA256", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR signature hash SHA256 is not allowed");
+	cfg.labels[0].profile.digest_nids[1] = NID_sha1;
+	cfg.labels[0].profile.n_digests = 2;
+	ck_assert_int_eq(digest_check(TP_EC_P256, "SHA1", r, sizeof(r)), 0);
+	cfg.labels[0].profile.n_digests = 0;
+	ck_assert_int_eq(digest_check(TP_EC_P384, "SHA384", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR signature hash SHA384 is not allowed");
+}
+END_TEST
+
+START_TEST(san_types_limit_the_kinds_of_names)
+{
+	char r[200];
+
+	cfg.labels[0].profile.san_types = PROFILE_SAN_DNS;
+	ck_assert_int_eq(san_check("DNS:a.example", r, sizeof(r)), 0);
+	ck_assert_str_eq(r, "untouched");
+	ck_assert_int_eq(san_check("DNS:a.example,IP:10.0.0.1", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subjectAltName type 7 is not allowed");
+	ck_assert_int_eq(san_check("email:a@example.com", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subjectAltName type 1 is not allowed");
+	ck_assert_int_eq(san_check("URI:https://a.example/", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subjectAltName type 6 is not allowed");
+	ck_assert_int_eq(san_check("RID:1.2.3.4", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subjectAltName type 8 is not allowed");
+	cfg.labels[0].profile.san_types = PROFILE_SAN_IP | PROFILE_SAN_EMAIL |
+	    PROFILE_SAN_URI;
+	ck_assert_int_eq(san_check("DNS:a.example", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subjectAltName type 2 is not allowed");
+	ck_assert_int_eq(san_check("IP:10.0.0.1,email:a@b,URI:urn:x", r, sizeof(r)), 0);
+	/* Types outside the four are never allowed. */
+	cfg.labels[0].profile.san_types = ~0u;
+	ck_assert_int_eq(san_check("RID:1.2.3.4", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subjectAltName type 8 is not allowed");
+}
+END_TEST
+
+START_TEST(dns_suffixes_allow_the_domain_and_names_below_it)
+{
+	char r[200];
+
+	add_suffix("example.com");
+	ck_assert_int_eq(san_check("DNS:example.com", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("DNS:a.example.com", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("DNS:a.b.c.example.com", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("DNS:Host.EXAMPLE.Com", r, sizeof(r)), 0);
+	ck_assert_str_eq(r, "untouched");
+	/* Every DNS name must fit, not just one. */
+	ck_assert_int_eq(san_check("DNS:a.example.com,DNS:b.example.org", r,
+	    sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name b.example.org is outside the allowed domains");
+	/* Only DNS names are checked against the suffixes. */
+	ck_assert_int_eq(san_check("IP:192.0.2.1,email:x@evil.net", r, sizeof(r)), 0);
+}
+END_TEST
+
+START_TEST(dns_suffixes_refuse_lookalikes_and_other_domains)
+{
+	char r[200];
+
+	add_suffix("example.com");
+	ck_assert_int_eq(san_check("DNS:evil-example.com", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name evil-example.com is outside the allowed domains");
+	ck_assert_int_eq(san_check("DNS:notexample.com", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name notexample.com is outside the allowed domains");
+	ck_assert_int_eq(san_check("DNS:example.com.evil.net", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name example.com.evil.net is outside the allowed domains");
+	ck_assert_int_eq(san_check("DNS:com", r, sizeof(r)), -1);
+	ck_assert_int_eq(san_check("DNS:xample.com", r, sizeof(r)), -1);
+	ck_assert_int_eq(san_check("DNS:.example.com", r, sizeof(r)), 0);
+}
+END_TEST
+
+START_TEST(dns_suffixes_any_of_several)
+{
+	char r[200];
+
+	add_suffix("example.com");
+	add_suffix("Devices.Example.NET");
+	ck_assert_int_eq(san_check("DNS:a.example.com,DNS:x.devices.example.net", r,
+	    sizeof(r)), 0);
+	ck_assert_int_eq(san_check("DNS:example.net", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name example.net is outside the allowed domains");
+}
+END_TEST
+
+START_TEST(wildcards_are_refused_when_not_allowed)
+{
+	char r[200];
+
+	ck_assert_int_eq(san_check("DNS:*.example.com", r, sizeof(r)), 0);
+	cfg.labels[0].profile.allow_wildcard = 0;
+	ck_assert_int_eq(san_check("DNS:*.example.com", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "wildcard DNS name *.example.com is not allowed");
+	ck_assert_int_eq(san_check("DNS:a*b.example.com", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "wildcard DNS name a*b.example.com is not allowed");
+	ck_assert_int_eq(san_check("DNS:a.example.com", r, sizeof(r)), 0);
+	/* Allowed wildcards still have to be inside the suffixes. */
+	cfg.labels[0].profile.allow_wildcard = 1;
+	add_suffix("example.com");
+	ck_assert_int_eq(san_check("DNS:*.example.com", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("DNS:*.com", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name *.com is outside the allowed domains");
+}
+END_TEST
+
+START_TEST(ip_ranges_allow_ipv4_addresses_inside_the_prefix)
+{
+	static const char out[] = "IP address in subjectAltName is outside the "
+	    "allowed ranges";
+	char r[200];
+
+	ck_assert_int_eq(san_check("IP:203.0.113.9", r, sizeof(r)), 0);
+	add_range("10.0.0.0/8");
+	ck_assert_int_eq(san_check("IP:10.0.0.0", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:10.255.255.255", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:11.0.0.0", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, out);
+	ck_assert_int_eq(san_check("IP:9.255.255.255", r, sizeof(r)), -1);
+	/* A prefix that does not end on a byte boundary. */
+	cfg.labels[0].profile.n_ip_ranges = 0;
+	add_range("172.16.0.0/12");
+	ck_assert_int_eq(san_check("IP:172.16.0.1", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:172.31.255.255", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:172.32.0.0", r, sizeof(r)), -1);
+	ck_assert_int_eq(san_check("IP:172.15.255.255", r, sizeof(r)), -1);
+	/* A single address. */
+	cfg.labels[0].profile.n_ip_ranges = 0;
+	add_range("192.0.2.7");
+	ck_assert_int_eq(san_check("IP:192.0.2.7", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:192.0.2.6", r, sizeof(r)), -1);
+	/* Every address must fit; IPv6 addresses are not in IPv4 ranges. */
+	ck_assert_int_eq(san_check("IP:192.0.2.7,IP:192.0.2.8", r, sizeof(r)), -1);
+	ck_assert_int_eq(san_check("IP:::ffff:192.0.2.7", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, out);
+	/* /0 is everything of its family. */
+	cfg.labels[0].profile.n_ip_ranges = 0;
+	add_range("0.0.0.0/0");
+	ck_assert_int_eq(san_check("IP:255.1.2.3", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:2001:db8::1", r, sizeof(r)), -1);
+}
+END_TEST
+
+START_TEST(ip_ranges_allow_ipv6_addresses_inside_the_prefix)
+{
+	char r[200];
+
+	add_range("2001:db8::/32");
+	add_range("fe80::/10");
+	ck_assert_int_eq(san_check("IP:2001:db8::1", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:2001:db8:ffff:ffff::1", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:fe80::1,IP:febf::1", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:fec0::1", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "IP address in subjectAltName is outside the allowed ranges");
+	ck_assert_int_eq(san_check("IP:2001:db9::1", r, sizeof(r)), -1);
+	ck_assert_int_eq(san_check("IP:10.0.0.1", r, sizeof(r)), -1);
+	add_range("::1/128");
+	ck_assert_int_eq(san_check("IP:::1", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("IP:::2", r, sizeof(r)), -1);
+}
+END_TEST
+
+START_TEST(cn_pattern_must_match_the_common_name)
+{
+	struct tp_csr_spec	ok = { .cn = "dev-42" };
+	struct tp_csr_spec	bad = { .cn = "server" };
+	struct tp_csr_spec	none = { .o = "Org", .san = "DNS:dev-42" };
+	char			r[200];
+
+	cfg.labels[0].profile.cn_pattern = "dev-*";
+	ck_assert_int_eq(names_check(&ok, NULL, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&bad, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subject CN does not match dev-*");
+	ck_assert_int_eq(names_check(&none, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subject CN does not match dev-*");
+	cfg.labels[0].profile.cn_pattern = "[a-c]?.example";
+	bad.cn = "dx.example";
+	ok.cn = "b1.example";
+	ck_assert_int_eq(names_check(&ok, NULL, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&bad, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subject CN does not match [a-c]?.example");
+}
+END_TEST
+
+START_TEST(identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity)
+{
+	static const char refused[] = "CSR subject CN or DNS name must equal the "
+	    "authenticated identity (device-7)";
+	struct policy_client	c = { NULL, 0, 0, { "device-7", NULL }, 1 };
+	struct tp_csr_spec	cn = { .cn = "device-7" };
+	struct tp_csr_spec	san = { .cn = "other", .san = "DNS:x,DNS:DEVICE-7" };
+	struct tp_csr_spec	neither = { .cn = "device-8", .san = "DNS:device-7.example" };
+	struct tp_csr_spec	cn_case = { .cn = "Device-7" };
+	char			r[200];
+
+	/* Without the rule, anything goes. */
+	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), 0);
+	cfg.labels[0].profile.subject_rule = NAME_RULE_IDENTITY;
+	ck_assert_int_eq(names_check(&cn, &c, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&san, &c, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	/* The CN is compared exactly, DNS names without case. */
+	ck_assert_int_eq(names_check(&cn_case, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+}
+END_TEST
+
+START_TEST(identity_rule_accepts_any_of_the_identities)
+{
+	struct policy_client	c = { NULL, 0, 0, { "alice", "device-7" }, 2 };
+	struct tp_csr_spec	user = { .cn = "alice" };
+	struct tp_csr_spec	cert = { .cn = "device-7" };
+	struct tp_csr_spec	other = { .cn = "bob" };
+	struct policy_client	nobody = { NULL, 0, 0, { NULL, NULL }, 0 };
+	char			r[200];
+
+	cfg.labels[0].profile.subject_rule = NAME_RULE_IDENTITY;
+	ck_assert_int_eq(names_check(&user, &c, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&cert, &c, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&other, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject CN or DNS name must equal the "
+	    "authenticated identity (alice)");
+	ck_assert_int_eq(names_check(&user, &nobody, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject CN or DNS name must equal the "
+	    "authenticated identity (none)");
+}
+END_TEST
+
+START_TEST(identity_rule_does_not_bind_a_registration_authority)
+{
+	struct policy_client	ra = { NULL, 0, 1, { "ra-1", NULL }, 1 };
+	struct tp_csr_spec	other = { .cn = "device-99" };
+	char			r[200];
+
+	cfg.labels[0].profile.subject_rule = NAME_RULE_IDENTITY;
+	ck_assert_int_eq(names_check(&other, &ra, r, sizeof(r)), 0);
+	ra.is_ra = 0;
+	ck_assert_int_eq(names_check(&other, &ra, r, sizeof(r)), -1);
+	/* The other rules still bind it. */
+	ra.is_ra = 1;
+	cfg.labels[0].profile.cn_pattern = "dev-*";
+	ck_assert_int_eq(names_check(&other, &ra, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subject CN does not match dev-*");
+}
+END_TEST
+
+/* SHA-256 of cert's DER. */
+static void
+fingerprint(X509 *x, unsigned char out[32])
+{
+	unsigned int n = 0;
+
+	ck_assert_int_eq(X509_digest(x, EVP_sha256(), out, &n), 1);
+	ck_assert_uint_eq(n, 32);
+}
+
+START_TEST(is_ra_for_a_cmc_ra_certificate_when_allowed)
+{
+	EVP_PKEY		*k = tp_key(TP_EC_P256);
+	struct tp_cert_spec	 ra_spec = { .cn = "ra", .eku = "clientAuth,1.3.6.1.5.5.7.3.28" };
+	struct tp_cert_spec	 plain_spec = { .cn = "dev", .eku = "clientAuth" };
+	struct tp_cert_spec	 no_eku = { .cn = "dev2" };
+	X509			*ra = tp_cert(&ra_spec, k, NULL, NULL);
+	X509			*plain = tp_cert(&plain_spec, k, NULL, NULL);
+	X509			*bare = tp_cert(&no_eku, k, NULL, NULL);
+
+	ck_assert_int_eq(policy_is_ra(&cfg.labels[0].profile, ra), 0);
+	cfg.labels[0].profile.allow_ra = 1;
+	ck_assert_int_eq(policy_is_ra(&cfg.labels[0].profile, ra), 1);
+	ck_assert_int_eq(policy_is_ra(&cfg.labels[0].profile, plain), 0);
+	ck_assert_int_eq(policy_is_ra(&cfg.labels[0].profile, bare), 0);
+	ck_assert_int_eq(policy_is_ra(&cfg.labels[0].profile, NULL), 0);
+	X509_free(ra);
+	X509_free(plain);
+	X509_free(bare);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+START_TEST(is_ra_for_a_listed_fingerprint_when_allowed)
+{
+	EVP_PKEY		*k = tp_key(TP_EC_P256);
+	struct tp_cert_spec	 s1 = { .cn = "listed", .eku = "clientAuth" };
+	struct tp_cert_spec	 s2 = { .cn = "unlisted", .eku = "clientAuth" };
+	X509			*listed = tp_cert(&s1, k, NULL, NULL);
+	X509			*unlisted = tp_cert(&s2, k, NULL, NULL);
+	struct est_profile	*pr = &cfg.labels[0].profile;
+
+	memset(pr->ra_fingerprints[0], 0xab, 32);
+	fingerprint(listed, pr->ra_fingerprints[1]);
+	pr->n_ra = 2;
+	ck_assert_int_eq(policy_is_ra(pr, listed), 0);
+	pr->allow_ra = 1;
+	ck_assert_int_eq(policy_is_ra(pr, listed), 1);
+	ck_assert_int_eq(policy_is_ra(pr, unlisted), 0);
+	pr->n_ra = 1;
+	ck_assert_int_eq(policy_is_ra(pr, listed), 0);
+	X509_free(listed);
+	X509_free(unlisted);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+/* A certificate to renew, expiring at not_after. */
+static X509 *
+expiring_cert(time_t not_after)
+{
+	EVP_PKEY		*k = tp_key(TP_EC_P256);
+	struct tp_cert_spec	 s = {
+		.cn = "dev", .eku = "clientAuth", .not_before = NOW - 300 * DAY,
+		.not_after = not_after,
+	};
+	X509			*x = tp_cert(&s, k, NULL, NULL);
+
+	EVP_PKEY_free(k);
+	return x;
+}
+
+START_TEST(renewal_window_refuses_renewal_before_it_opens)
+{
+	static const char early[] = "too early to renew: renewal opens 30 days "
+	    "before the certificate expires";
+	X509	*x = expiring_cert(NOW + 40 * DAY);
+	char	 r[200];
+
+	ck_assert_int_eq(policy_check_renewal_window(0, x, NOW, r, sizeof(r)), 0);
+	strcpy(r, "untouched");
+	ck_assert_int_eq(policy_check_renewal_window(30, x, NOW, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, early);
+	/* Exactly 30 days before expiry it opens; a second earlier it does not. */
+	ck_assert_int_eq(policy_check_renewal_window(30, x, NOW + 10 * DAY - 1, r,
+	    sizeof(r)), -1);
+	strcpy(r, "untouched");
+	ck_assert_int_eq(policy_check_renewal_window(30, x, NOW + 10 * DAY, r,
+	    sizeof(r)), 0);
+	ck_assert_str_eq(r, "untouched");
+	ck_assert_int_eq(policy_check_renewal_window(30, x, NOW + 39 * DAY, r,
+	    sizeof(r)), 0);
+	ck_assert_int_eq(policy_check_renewal_window(41, x, NOW, r, sizeof(r)), 0);
+	X509_free(x);
+}
+END_TEST
+
+START_TEST(renewal_window_applies_to_reenrollment_decisions_only)
+{
+	struct tp_csr_spec	 spec = { .cn = "dev" };
+	X509			*x = expiring_cert(NOW + 40 * DAY);
+	struct issue_plan	 plan;
+	char			 r[200];
+
+	cfg.labels[0].profile.renewal_window_days = 30;
+	ck_assert_int_eq(decide(EST_OP_SIMPLEREENROLL, TP_EC_P256, &spec, x, 1,
+	    CA_END, &plan, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "too early to renew: renewal opens 30 days before "
+	    "the certificate expires");
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, x, 0,
+	    CA_END, &plan, r, sizeof(r)), 0);
+	cfg.labels[0].profile.renewal_window_days = 40;
+	ck_assert_int_eq(decide(EST_OP_SIMPLEREENROLL, TP_EC_P256, &spec, x, 1,
+	    CA_END, &plan, r, sizeof(r)), 0);
+	X509_free(x);
+}
+END_TEST
+
+START_TEST(change_subject_name_lets_reenrollment_change_names_when_allowed)
+{
+	struct tp_csr_spec	 csn = { .cn = "renamed", .san = "DNS:new.example",
+	    .change_subject_name = 1 };
+	struct tp_csr_spec	 plain = { .cn = "renamed" };
+	X509			*x = current_cert("dev", "DNS:dev.example");
+	struct issue_plan	 plan;
+	char			 r[200];
+
+	ck_assert_int_eq(decide(EST_OP_SIMPLEREENROLL, TP_EC_P256, &csn, x, 1,
+	    CA_END, &plan, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR carries a ChangeSubjectName attribute, which is "
+	    "not allowed");
+	cfg.labels[0].profile.allow_change_subject_name = 1;
+	ck_assert_int_eq(decide(EST_OP_SIMPLEREENROLL, TP_EC_P256, &csn, x, 1,
+	    CA_END, &plan, r, sizeof(r)), 0);
+	/* Without the attribute the names must still stay the same. */
+	ck_assert_int_eq(decide(EST_OP_SIMPLEREENROLL, TP_EC_P256, &plain, x, 1,
+	    CA_END, &plan, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "re-enrollment CSR subject differs from the "
+	    "certificate being renewed");
+	X509_free(x);
+}
+END_TEST
+
+START_TEST(challenge_password_policies)
+{
+	struct tp_csr_spec	with = { .cn = "d", .challenge_password = "ABCD-1234" };
+	struct tp_csr_spec	without = { .cn = "d" };
+	char			r[200];
+
+	cfg.labels[0].profile.challenge = CHALLENGE_CODE;
+	ck_assert_int_eq(request_check(&without, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR needs an enrollment code in its challengePassword");
+	ck_assert_int_eq(request_check(&with, r, sizeof(r)), 0);
+	cfg.labels[0].profile.challenge = CHALLENGE_IGNORE;
+	ck_assert_int_eq(request_check(&with, r, sizeof(r)), 0);
+	ck_assert_int_eq(request_check(&without, r, sizeof(r)), 0);
+	cfg.labels[0].profile.challenge = CHALLENGE_REFUSE;
+	ck_assert_int_eq(request_check(&without, r, sizeof(r)), 0);
+	ck_assert_int_eq(request_check(&with, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR carries a challengePassword (proof-of-possession "
+	    "linking), which this server cannot check");
+}
+END_TEST
+
+START_TEST(decide_applies_the_name_rules)
+{
+	struct tp_csr_spec	 spec = { .cn = "d", .san = "DNS:d.evil.net" };
+	X509			*client = current_cert("c", NULL);
+	struct issue_plan	 plan;
+	char			 r[200];
+
+	add_suffix("example.com");
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, client, 0,
+	    CA_END, &plan, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name d.evil.net is outside the allowed domains");
 	X509_free(client);
 }
 END_TEST
@@ -543,6 +1066,27 @@ main(void)
 	tcase_add_test(tc, reenroll_decision_checks_identity);
 	tcase_add_test(tc, refuses_to_issue_when_the_ca_has_expired);
 	tcase_add_test(tc, refuses_the_rfc7030_a3_request_for_its_challenge_password);
+	tcase_add_test(tc, key_types_limit_the_key_algorithms);
+	tcase_add_test(tc, signature_digests_refuse_sha1_by_default);
+	tcase_add_test(tc, signature_digests_allow_exactly_the_configured_hashes);
+	tcase_add_test(tc, san_types_limit_the_kinds_of_names);
+	tcase_add_test(tc, dns_suffixes_allow_the_domain_and_names_below_it);
+	tcase_add_test(tc, dns_suffixes_refuse_lookalikes_and_other_domains);
+	tcase_add_test(tc, dns_suffixes_any_of_several);
+	tcase_add_test(tc, wildcards_are_refused_when_not_allowed);
+	tcase_add_test(tc, ip_ranges_allow_ipv4_addresses_inside_the_prefix);
+	tcase_add_test(tc, ip_ranges_allow_ipv6_addresses_inside_the_prefix);
+	tcase_add_test(tc, cn_pattern_must_match_the_common_name);
+	tcase_add_test(tc, identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity);
+	tcase_add_test(tc, identity_rule_accepts_any_of_the_identities);
+	tcase_add_test(tc, identity_rule_does_not_bind_a_registration_authority);
+	tcase_add_test(tc, is_ra_for_a_cmc_ra_certificate_when_allowed);
+	tcase_add_test(tc, is_ra_for_a_listed_fingerprint_when_allowed);
+	tcase_add_test(tc, renewal_window_refuses_renewal_before_it_opens);
+	tcase_add_test(tc, renewal_window_applies_to_reenrollment_decisions_only);
+	tcase_add_test(tc, change_subject_name_lets_reenrollment_change_names_when_allowed);
+	tcase_add_test(tc, challenge_password_policies);
+	tcase_add_test(tc, decide_applies_the_name_rules);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
