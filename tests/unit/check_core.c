@@ -1,7 +1,10 @@
 /* check_core: est_handle end to end, without FastCGI. */
 #include "config.h"
 
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include <check.h>
@@ -11,6 +14,7 @@
 
 #include "est/b64.h"
 #include "est/core.h"
+#include "est/csrattrs.h"
 #include "testpki.h"
 
 #define ENROLL		"/.well-known/est/simpleenroll"
@@ -18,6 +22,7 @@
 #define CACERTS		"/.well-known/est/cacerts"
 #define CT_P10		"application/pkcs10"
 
+static void		 iot_teardown(void);
 static struct tp_env		 env;
 static struct est_service	 svc;
 static EVP_PKEY			*client_key;
@@ -56,6 +61,7 @@ teardown(void)
 	EVP_PKEY_free(client_key);
 	service_free(&svc);
 	tp_env_free(&env);
+	iot_teardown();
 }
 
 /* A request authenticated with peer_pem (NULL: no certificate). */
@@ -765,14 +771,616 @@ START_TEST(escapes_control_characters_in_the_reason)
 }
 END_TEST
 
+/* ---- Labels, password authentication, hook, codes, csrattrs (issue 3). */
+
+#define IOT_ENROLL	"/.well-known/est/iot/simpleenroll"
+#define IOT_REENROLL	"/.well-known/est/iot/simplereenroll"
+#define IOT_CACERTS	"/.well-known/est/iot/cacerts"
+#define IOT_CSRATTRS	"/.well-known/est/iot/csrattrs"
+/* The iot label: its own CA, HTTP Basic against the users file. */
+#define IOT_BASE	"[ca iot]\ncertificate = iot-ca.pem\nkey = iot-ca.key\n" \
+			"[auth iot]\nhtpasswd = users\n"
+#define IOT_PASSWORD	IOT_BASE "methods = password\nrealm = IoT devices\n"
+
+static EVP_PKEY	*iot_key;
+static X509	*iot_ca;
+
+/* Writes the iot CA and a users file (demo, alice) into the env. */
+static void
+iot_files(void)
+{
+	char *h1, *h2, *users;
+
+	if (iot_ca == NULL) {
+		iot_key = tp_key(TP_EC_P256);
+		iot_ca = tp_ca(iot_key, "IoT CA");
+	}
+	tp_write_key(env.dir, "iot-ca.key", iot_key);
+	tp_write_certs(env.dir, "iot-ca.pem", &iot_ca, 1);
+	h1 = tp_crypt("$6$", "demo-password");
+	h2 = tp_crypt("$y$", "alice-password");
+	ck_assert_int_ne(asprintf(&users, "# demo only\ndemo:%s\nalice:%s\n", h1, h2), -1);
+	tp_write_str(env.dir, "users", users);
+	free(users);
+	free(h1);
+	free(h2);
+}
+
+/* Replaces the fixture's service with one for the base config + extra. */
+static void
+reload(const char *extra)
+{
+	struct diag	d;
+	size_t		i;
+
+	iot_files();
+	service_free(&svc);
+	diag_init(&d);
+	if (tp_env_config(&env, extra, &d) != 0 ||
+	    service_load(&svc, &env.cfg, &d) != 0) {
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.msgs[i]);
+		ck_abort_msg("configuration does not load");
+	}
+	diag_free(&d);
+}
+
+static void
+iot_teardown(void)
+{
+	X509_free(iot_ca);
+	EVP_PKEY_free(iot_key);
+	iot_ca = NULL;
+	iot_key = NULL;
+}
+
+/* "Basic base64(user:password)", malloc'd. */
+static char *
+basic(const char *user, const char *password)
+{
+	char		*cred, *out;
+	size_t		 len;
+
+	ck_assert_int_ne(asprintf(&cred, "%s:%s", user, password), -1);
+	len = strlen(cred);
+	out = malloc(6 + 4 * ((len + 2) / 3) + 1);
+	memcpy(out, "Basic ", 6);
+	EVP_EncodeBlock((unsigned char *)out + 6, (unsigned char *)cred, (int)len);
+	free(cred);
+	return out;
+}
+
+/* POSTs a CSR with authorization and remote_user (either may be NULL). */
+static void
+post_auth(const char *path, enum tp_key_type kt, const struct tp_csr_spec *spec,
+    const char *peer_pem, const char *authorization, const char *remote_user,
+    struct est_response *res)
+{
+	struct est_request	 req;
+	char			*body = csr_b64(kt, spec, NULL);
+
+	req_init(&req, "POST", path, CT_P10, body, strlen(body), peer_pem);
+	req.authorization = authorization;
+	req.remote_user = remote_user;
+	handle(&req, res);
+	free(body);
+}
+
+/* As post_auth, with Basic credentials for user and password. */
+static void
+post_basic(const char *path, const struct tp_csr_spec *spec, const char *peer_pem,
+    const char *user, const char *password, struct est_response *res)
+{
+	char *auth = basic(user, password);
+
+	post_auth(path, TP_EC_P256, spec, peer_pem, auth, NULL, res);
+	free(auth);
+}
+
+static int
+verifies_against(X509 *x, X509 *ca)
+{
+	X509_STORE	*store = X509_STORE_new();
+	X509_STORE_CTX	*ctx = X509_STORE_CTX_new();
+	int		 ok;
+
+	X509_STORE_add_cert(store, ca);
+	X509_STORE_CTX_init(ctx, store, x, NULL);
+	ok = X509_verify_cert(ctx) == 1;
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	return ok;
+}
+
+/* A 401 asking for Basic credentials in realm. */
+static void
+assert_401_basic(const struct est_response *res, const char *realm,
+    const char *reason)
+{
+	assert_fail(res, 401, reason);
+	ck_assert_str_eq(res->reason, reason);
+	ck_assert_ptr_nonnull(res->realm);
+	ck_assert_str_eq(res->realm, realm);
+}
+
+START_TEST(password_label_answers_401_with_its_realm_without_credentials)
+{
+	struct tp_csr_spec	spec = { .cn = "d" };
+	struct est_response	res;
+
+	reload(IOT_PASSWORD);
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, NULL, &res);
+	assert_401_basic(&res, "IoT devices", "a user name and password are required");
+	ck_assert_str_eq(res.label, "iot");
+	est_response_free(&res);
+	/* A client certificate is no password. */
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, boot_pem, NULL, NULL, &res);
+	assert_401_basic(&res, "IoT devices", "a user name and password are required");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(the_realm_defaults_to_est)
+{
+	struct tp_csr_spec	spec = { .cn = "d" };
+	struct est_response	res;
+
+	reload(IOT_BASE "methods = password\n");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, NULL, &res);
+	assert_401_basic(&res, "EST", "a user name and password are required");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(wrong_password_and_unknown_user_get_the_same_401)
+{
+	struct tp_csr_spec	spec = { .cn = "d" };
+	struct est_response	wrong, unknown;
+
+	reload(IOT_PASSWORD);
+	post_basic(IOT_ENROLL, &spec, NULL, "demo", "not-the-password", &wrong);
+	post_basic(IOT_ENROLL, &spec, NULL, "nobody", "demo-password", &unknown);
+	assert_401_basic(&wrong, "IoT devices", "wrong user name or password");
+	assert_401_basic(&unknown, "IoT devices", "wrong user name or password");
+	ck_assert_uint_eq(wrong.body.len, unknown.body.len);
+	ck_assert_mem_eq(wrong.body.data, unknown.body.data, wrong.body.len);
+	/* Neither names the user it tried. */
+	ck_assert_str_eq(wrong.identity, unknown.identity);
+	ck_assert_ptr_null(strstr(wrong.identity, "demo"));
+	est_response_free(&wrong);
+	est_response_free(&unknown);
+	/* Another user's password is wrong too. */
+	post_basic(IOT_ENROLL, &spec, NULL, "alice", "demo-password", &wrong);
+	assert_401_basic(&wrong, "IoT devices", "wrong user name or password");
+	est_response_free(&wrong);
+}
+END_TEST
+
+START_TEST(malformed_authorization_headers_get_401)
+{
+	static const char *const not_basic[] = {
+		"Bearer ZGVtbzpkZW1vLXBhc3N3b3Jk", "Basic", "Basi ZGVtbw==",
+		"ZGVtbzpkZW1vLXBhc3N3b3Jk", "",
+	};
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct est_response	 res;
+	char			*good = basic("demo", "demo-password"), *nocolon, *emptyuser;
+	char			 big[EST_AUTH_HEADER_MAX + 64];
+	size_t			 i;
+
+	reload(IOT_PASSWORD);
+	for (i = 0; i < sizeof(not_basic) / sizeof(not_basic[0]); i++) {
+		post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, not_basic[i], NULL, &res);
+		assert_401_basic(&res, "IoT devices",
+		    "a user name and password are required");
+		est_response_free(&res);
+	}
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, "Basic !!!!", NULL, &res);
+	assert_401_basic(&res, "IoT devices", "wrong user name or password");
+	est_response_free(&res);
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, "Basic ZGVtbw=", NULL, &res);
+	assert_401_basic(&res, "IoT devices", "wrong user name or password");
+	est_response_free(&res);
+	/* "demo" alone, and ":demo-password". */
+	nocolon = basic("demo", "");
+	nocolon[strlen(nocolon) - 4] = '\0';	/* "ZGVtbzo=" -> "ZGVt" */
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, nocolon, NULL, &res);
+	assert_401_basic(&res, "IoT devices", "wrong user name or password");
+	est_response_free(&res);
+	emptyuser = basic("", "demo-password");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, emptyuser, NULL, &res);
+	assert_401_basic(&res, "IoT devices", "wrong user name or password");
+	est_response_free(&res);
+	/* A valid header padded past the limit is not read at all. */
+	snprintf(big, sizeof(big), "%s", good);
+	memset(big + strlen(good), ' ', sizeof(big) - strlen(good) - 1);
+	big[sizeof(big) - 1] = '\0';
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, big, NULL, &res);
+	assert_401_basic(&res, "IoT devices", "a user name and password are required");
+	est_response_free(&res);
+	/* The scheme is case-insensitive (RFC 7617); the good header works. */
+	good[0] = 'b';
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, good, NULL, &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	free(good);
+	free(nocolon);
+	free(emptyuser);
+}
+END_TEST
+
+START_TEST(password_enrollment_chains_to_the_labels_ca)
+{
+	struct tp_csr_spec	 spec = { .cn = "sensor-1" };
+	struct est_response	 res;
+	X509			*x;
+
+	reload(IOT_PASSWORD);
+	post_basic(IOT_ENROLL, &spec, NULL, "demo", "demo-password", &res);
+	x = issued_cert(&res);
+	ck_assert_str_eq(res.identity, "user:demo");
+	ck_assert_str_eq(res.label, "iot");
+	ck_assert_int_eq(res.op, EST_OP_SIMPLEENROLL);
+	ck_assert_int_eq(X509_NAME_cmp(X509_get_issuer_name(x),
+	    X509_get_subject_name(iot_ca)), 0);
+	ck_assert_int_eq(verifies_against(x, iot_ca), 1);
+	ck_assert_int_eq(verifies_against(x, env.ca), 0);
+	X509_free(x);
+	est_response_free(&res);
+	/* The default label still issues from its own CA, by certificate. */
+	post(ENROLL, TP_EC_P256, &spec, boot_pem, &res);
+	x = issued_cert(&res);
+	ck_assert_ptr_null(res.label);
+	ck_assert_int_eq(verifies_against(x, env.ca), 1);
+	ck_assert_int_eq(verifies_against(x, iot_ca), 0);
+	X509_free(x);
+	est_response_free(&res);
+	/* Passwords mean nothing on the certificate-only default label. */
+	post_basic(ENROLL, &spec, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 401, "client certificate required");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(a_label_serves_its_own_cacerts)
+{
+	struct est_request	 req;
+	struct est_response	 res;
+	struct buf		 der;
+	const unsigned char	*p;
+	PKCS7			*p7;
+
+	reload(IOT_PASSWORD);
+	req_init(&req, "GET", IOT_CACERTS, NULL, NULL, 0, NULL);
+	handle(&req, &res);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_str_eq(res.label, "iot");
+	buf_init(&der);
+	ck_assert_int_eq(b64_decode(res.body.data, res.body.len, &der), B64_OK);
+	p = der.data;
+	p7 = d2i_PKCS7(NULL, &p, (long)der.len);
+	ck_assert_ptr_nonnull(p7);
+	ck_assert_int_eq(sk_X509_num(p7->d.sign->cert), 1);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 0), iot_ca), 0);
+	PKCS7_free(p7);
+	buf_free(&der);
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(unknown_labels_and_operations_under_a_label_get_404)
+{
+	static const char *const labels[] = {
+		"/.well-known/est/iot2/simpleenroll", "/.well-known/est/IOT/cacerts",
+		"/.well-known/est/../cacerts", "/.well-known/est//cacerts",
+	};
+	static const char *const ops[] = {
+		"/.well-known/est/iot/", "/.well-known/est/iot/bogus",
+		"/.well-known/est/iot/iot/cacerts", "/.well-known/est/iot/fullcmc",
+	};
+	struct est_request	req;
+	struct est_response	res;
+	size_t			i;
+
+	reload(IOT_PASSWORD);
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		req_init(&req, "GET", labels[i], NULL, NULL, 0, NULL);
+		handle(&req, &res);
+		assert_fail(&res, 404, "unknown CA label");
+		est_response_free(&res);
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		req_init(&req, "GET", ops[i], NULL, NULL, 0, NULL);
+		handle(&req, &res);
+		assert_fail(&res, 404, "unknown EST operation");
+		est_response_free(&res);
+	}
+}
+END_TEST
+
+START_TEST(certificate_and_password_requires_both)
+{
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct est_response	 res;
+
+	reload(IOT_BASE "methods = certificate-and-password\nrealm = both\n"
+	    "[trust iot]\nstore = trust\n");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, boot_pem, NULL, NULL, &res);
+	assert_401_basic(&res, "both", "a user name and password are required");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &spec, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 401, "client certificate required");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &spec, boot_pem, "demo", "wrong", &res);
+	assert_401_basic(&res, "both", "wrong user name or password");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &spec, boot_pem, "demo", "demo-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	ck_assert_str_eq(res.identity, "user:demo");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(certificate_or_password_accepts_either)
+{
+	EVP_PKEY		*k = tp_key(TP_EC_P256);
+	X509			*rogue_ca = tp_ca(k, "Rogue CA");
+	X509			*rogue = tp_client(client_key, "rogue", rogue_ca, k);
+	char			*rogue_pem = tp_cert_pem(rogue);
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct est_response	 res;
+
+	reload(IOT_BASE "methods = certificate-or-password\n[trust iot]\nstore = trust\n");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, boot_pem, NULL, NULL, &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	ck_assert_str_eq(res.identity, "CN=bootstrap-7");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &spec, NULL, "alice", "alice-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	ck_assert_str_eq(res.identity, "user:alice");
+	est_response_free(&res);
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, NULL, &res);
+	assert_401_basic(&res, "EST", "a user name and password are required");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &spec, NULL, "alice", "wrong", &res);
+	assert_401_basic(&res, "EST", "wrong user name or password");
+	est_response_free(&res);
+	/* An untrusted certificate alone is refused for what it is... */
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, rogue_pem, NULL, NULL, &res);
+	assert_fail(&res, 403, "client certificate not accepted");
+	est_response_free(&res);
+	/* ...and a good password still lets its holder in. */
+	post_basic(IOT_ENROLL, &spec, rogue_pem, "alice", "alice-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	free(rogue_pem);
+	X509_free(rogue);
+	X509_free(rogue_ca);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+START_TEST(remote_user_is_trusted_only_when_configured)
+{
+	struct tp_csr_spec	spec = { .cn = "d" };
+	struct est_response	res;
+
+	reload(IOT_PASSWORD);
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, "demo", &res);
+	assert_401_basic(&res, "IoT devices", "a user name and password are required");
+	est_response_free(&res);
+	reload("[ca iot]\ncertificate = iot-ca.pem\nkey = iot-ca.key\n"
+	    "[auth iot]\nmethods = password\ntrust_remote_user = yes\n");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, "carol", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	ck_assert_str_eq(res.identity, "user:carol");
+	est_response_free(&res);
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, "", &res);
+	assert_401_basic(&res, "EST", "a user name and password are required");
+	est_response_free(&res);
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, NULL, &res);
+	assert_401_basic(&res, "EST", "a user name and password are required");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(identity_rule_binds_the_user_name_through_the_handler)
+{
+	struct tp_csr_spec	mine = { .cn = "demo" };
+	struct tp_csr_spec	other = { .cn = "alice" };
+	struct est_response	res;
+
+	reload(IOT_PASSWORD "[profile iot]\nsubject_must_match = identity\n");
+	post_basic(IOT_ENROLL, &mine, NULL, "demo", "demo-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &other, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 403, "CSR subject CN or DNS name must equal the "
+	    "authenticated identity (demo)");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(serves_csrattrs_derived_from_the_profile_without_authentication)
+{
+	struct est_request	req;
+	struct est_response	res;
+	struct buf		der, want;
+
+	reload(IOT_PASSWORD);
+	req_init(&req, "GET", "/.well-known/est/csrattrs", NULL, NULL, 0, NULL);
+	handle(&req, &res);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_int_eq(res.op, EST_OP_CSRATTRS);
+	ck_assert_str_eq(res.content_type, "application/csrattrs");
+	ck_assert_int_eq(res.base64_encoded, 1);
+	buf_init(&der);
+	buf_init(&want);
+	ck_assert_int_eq(b64_decode(res.body.data, res.body.len, &der), B64_OK);
+	ck_assert_int_eq(csrattrs_build(&env.cfg.labels[0].profile, &want), 0);
+	ck_assert_uint_gt(want.len, 0);
+	ck_assert_uint_eq(der.len, want.len);
+	ck_assert_mem_eq(der.data, want.data, want.len);
+	buf_free(&der);
+	buf_free(&want);
+	est_response_free(&res);
+	req_init(&req, "POST", IOT_CSRATTRS, CT_P10, "x", 1, NULL);
+	handle(&req, &res);
+	assert_fail(&res, 405, "csrattrs takes GET only");
+	ck_assert_str_eq(res.allow, "GET");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(serves_verbatim_csrattrs_and_204_for_none)
+{
+	struct est_request	req;
+	struct est_response	res;
+	struct buf		der;
+
+	reload(IOT_PASSWORD "[profile iot]\ncsrattrs = none\n"
+	    "[profile]\ncsrattrs = MEEGCSqGSIb3DQEJBzASBgcqhkjOPQIBMQcGBSuBBAAiMBYGCSqG"
+	    "SIb3DQEJDjEJBgcrBgEBAQEWBggqhkjOPQQDAw==\n");
+	req_init(&req, "GET", IOT_CSRATTRS, NULL, NULL, 0, NULL);
+	handle(&req, &res);
+	ck_assert_int_eq(res.status, 204);
+	ck_assert_ptr_null(res.content_type);
+	ck_assert_uint_eq(res.body.len, 0);
+	ck_assert_int_eq(res.base64_encoded, 0);
+	est_response_free(&res);
+	req_init(&req, "GET", "/.well-known/est/csrattrs", NULL, NULL, 0, NULL);
+	handle(&req, &res);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_str_eq(res.content_type, "application/csrattrs");
+	buf_init(&der);
+	ck_assert_int_eq(b64_decode(res.body.data, res.body.len, &der), B64_OK);
+	ck_assert_uint_eq(der.len, 0x43);
+	ck_assert_mem_eq(der.data, "\x30\x41\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x07", 13);
+	buf_free(&der);
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(the_hook_allows_and_denies_through_the_handler)
+{
+	char			 extra[4 * TP_PATH_MAX], *facts;
+	struct tp_csr_spec	 ok = { .cn = "sensor-1", .san = "DNS:sensor-1.example" };
+	struct tp_csr_spec	 blocked = { .cn = "blocked-1" };
+	struct est_response	 res;
+	struct buf		 b;
+	char			 path[TP_PATH_MAX], chunk[1024];
+	FILE			*f;
+	size_t			 n;
+
+	snprintf(chunk, sizeof(chunk), "#!/bin/sh\ntee '%s/facts.json' | "
+	    "grep -q blocked || exit 0\necho 'serial not in inventory'\nexit 1\n",
+	    env.dir);
+	tp_write_script(env.dir, "hook.sh", chunk);
+	snprintf(extra, sizeof(extra), IOT_PASSWORD "[profile iot]\nhook = hook.sh\n"
+	    "hook_timeout_ms = 5000\n");
+	reload(extra);
+	post_basic(IOT_ENROLL, &ok, NULL, "demo", "demo-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	tp_path(path, env.dir, "facts.json");
+	buf_init(&b);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	buf_append(&b, "", 1);
+	facts = (char *)b.data;
+	ck_assert_str_eq(facts, "{\"label\":\"iot\",\"operation\":\"simpleenroll\","
+	    "\"auth_method\":\"password\",\"identity\":\"demo\","
+	    "\"registration_authority\":false,\"client_subject\":null,"
+	    "\"client_issuer\":null,\"client_serial\":null,"
+	    "\"csr_subject\":\"CN=sensor-1\",\"csr_san\":[\"DNS:sensor-1.example\"],"
+	    "\"key\":\"EC P-256\",\"key_bits\":256}\n");
+	buf_free(&b);
+	post_basic(IOT_ENROLL, &blocked, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 403, "serial not in inventory");
+	ck_assert_str_eq(res.reason, "serial not in inventory");
+	est_response_free(&res);
+	/* The hook runs after the built-in rules: a policy refusal wins. */
+	{
+		char *auth = basic("demo", "demo-password");
+
+		post_auth(IOT_ENROLL, TP_RSA_1024, &blocked, NULL, auth, NULL, &res);
+		free(auth);
+	}
+	assert_fail(&res, 403, "RSA-1024 key is below the minimum of 2048 bits");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(an_enrollment_code_is_spent_once_and_only_on_success)
+{
+	char			 dir[TP_PATH_MAX];
+	struct tp_csr_spec	 one = { .cn = "d1", .challenge_password = "CODE-1" };
+	struct tp_csr_spec	 two = { .cn = "d2", .challenge_password = "CODE-2" };
+	struct tp_csr_spec	 blocked = { .cn = "blocked", .challenge_password = "CODE-3" };
+	struct tp_csr_spec	 three = { .cn = "d3", .challenge_password = "CODE-3" };
+	struct tp_csr_spec	 none = { .cn = "d4" };
+	struct tp_csr_spec	 bad = { .cn = "d5", .challenge_password = "CODE-9" };
+	struct est_response	 res;
+
+	tp_path(dir, env.dir, "spent");
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	tp_write_str(env.dir, "codes", "CODE-1\nCODE-2\nCODE-3\n");
+	tp_write_script(env.dir, "hook.sh", "#!/bin/sh\ngrep -q blocked || exit 0\n"
+	    "echo no\nexit 1\n");
+	reload(IOT_PASSWORD "[profile iot]\nchallenge_password = code\n"
+	    "enrollment_codes = codes\nenrollment_code_state = spent\nhook = hook.sh\n");
+	post_basic(IOT_ENROLL, &one, NULL, "demo", "demo-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &one, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 403, "enrollment code was already used");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &bad, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 403, "enrollment code is not valid");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &none, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 403, "CSR needs an enrollment code in its challengePassword");
+	est_response_free(&res);
+	/* Refused by the policy (a weak key): the code is not burnt. */
+	{
+		char *auth = basic("demo", "demo-password");
+
+		post_auth(IOT_ENROLL, TP_RSA_1024, &two, NULL, auth, NULL, &res);
+		free(auth);
+	}
+	assert_fail(&res, 403, "RSA-1024 key is below the minimum of 2048 bits");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &two, NULL, "demo", "demo-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	/* Refused by the hook: not burnt either. */
+	post_basic(IOT_ENROLL, &blocked, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 403, "no");
+	est_response_free(&res);
+	post_basic(IOT_ENROLL, &three, NULL, "demo", "demo-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	/* Refused at authentication: nothing is looked at. */
+	post_basic(IOT_ENROLL, &three, NULL, "demo", "wrong", &res);
+	ck_assert_int_eq(res.status, 401);
+	est_response_free(&res);
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite	*s = suite_create("core");
 	TCase	*tc = tcase_create("core");
 
+	/* As the worker does (estd.c), for the hook's pipe. */
+	signal(SIGPIPE, SIG_IGN);
 	tp_preload_rsa();
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, is_pkcs10_accepts_the_media_type_with_parameters);
 	tcase_add_test(tc, is_pkcs10_rejects_other_media_types);
 	tcase_add_test(tc, names_statuses);
@@ -804,6 +1412,21 @@ main(void)
 	tcase_add_test(tc, refuses_reenrollment_for_a_certificate_of_another_ca);
 	tcase_add_test(tc, a_certificate_it_issued_can_reenroll);
 	tcase_add_test(tc, escapes_control_characters_in_the_reason);
+	tcase_add_test(tc, password_label_answers_401_with_its_realm_without_credentials);
+	tcase_add_test(tc, the_realm_defaults_to_est);
+	tcase_add_test(tc, wrong_password_and_unknown_user_get_the_same_401);
+	tcase_add_test(tc, malformed_authorization_headers_get_401);
+	tcase_add_test(tc, password_enrollment_chains_to_the_labels_ca);
+	tcase_add_test(tc, a_label_serves_its_own_cacerts);
+	tcase_add_test(tc, unknown_labels_and_operations_under_a_label_get_404);
+	tcase_add_test(tc, certificate_and_password_requires_both);
+	tcase_add_test(tc, certificate_or_password_accepts_either);
+	tcase_add_test(tc, remote_user_is_trusted_only_when_configured);
+	tcase_add_test(tc, identity_rule_binds_the_user_name_through_the_handler);
+	tcase_add_test(tc, serves_csrattrs_derived_from_the_profile_without_authentication);
+	tcase_add_test(tc, serves_verbatim_csrattrs_and_204_for_none);
+	tcase_add_test(tc, the_hook_allows_and_denies_through_the_handler);
+	tcase_add_test(tc, an_enrollment_code_is_spent_once_and_only_on_success);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
