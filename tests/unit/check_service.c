@@ -312,6 +312,106 @@ START_TEST(summary_logs_the_ca_cacerts_and_trust_store)
 }
 END_TEST
 
+/* A second CA for label sections, written as NAME-ca.pem / NAME-ca.key. */
+static X509 *
+label_ca(const char *name, EVP_PKEY **keyp)
+{
+	char		 file[TP_PATH_MAX];
+	EVP_PKEY	*k = tp_key(TP_EC_P256);
+	X509		*ca = tp_ca(k, name);
+
+	snprintf(file, sizeof(file), "%s-ca.pem", name);
+	tp_write_certs(env.dir, file, &ca, 1);
+	snprintf(file, sizeof(file), "%s-ca.key", name);
+	tp_write_key(env.dir, file, k);
+	*keyp = k;
+	return ca;
+}
+
+START_TEST(loads_every_label_with_its_own_ca)
+{
+	struct est_service	 svc;
+	struct diag		 d;
+	EVP_PKEY		*k;
+	X509			*iot = label_ca("iot", &k);
+	char			*hash = tp_crypt("$6$", "pw"), *users;
+
+	ck_assert_int_ne(asprintf(&users, "u:%s\n", hash), -1);
+	tp_write_str(env.dir, "users", users);
+	ck_assert_int_eq(load("[ca iot]\ncertificate = iot-ca.pem\nkey = iot-ca.key\n"
+	    "[auth iot]\nmethods = password\nhtpasswd = users\n", &svc, &d), 0);
+	ck_assert_uint_eq(svc.n_labels, 2);
+	ck_assert_ptr_eq(service_label(&svc, NULL), &svc.labels[0]);
+	ck_assert_ptr_eq(service_label(&svc, "iot"), &svc.labels[1]);
+	ck_assert_ptr_null(service_label(&svc, "other"));
+	ck_assert_int_eq(X509_cmp(svc.labels[1].issuer.cert, iot), 0);
+	ck_assert_int_eq(X509_cmp(svc.labels[0].issuer.cert, env.ca), 0);
+	ck_assert_ptr_nonnull(svc.labels[1].users);
+	ck_assert_ptr_null(svc.labels[0].users);
+	ck_assert_ptr_null(svc.labels[1].codes);
+	ck_assert_uint_eq(htpasswd_count(svc.labels[1].users), 1);
+	/* A password-only label trusts only its own CA's clients. */
+	ck_assert_uint_eq(trust_store_count(svc.labels[1].enroll_trust), 1);
+	ck_assert_uint_gt(svc.labels[0].csrattrs_body.len, 0);
+	ck_assert_uint_gt(svc.labels[1].cacerts_body.len, 0);
+	service_free(&svc);
+	diag_free(&d);
+	free(users);
+	free(hash);
+	X509_free(iot);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+START_TEST(reports_label_problems_each_in_its_place)
+{
+	struct est_service	 svc;
+	struct diag		 d;
+	EVP_PKEY		*k;
+	X509			*iot = label_ca("iot", &k);
+	char			 path[TP_PATH_MAX], want[TP_PATH_MAX + 96];
+
+	tp_write_str(env.dir, "users", "");
+	tp_write_str(env.dir, "codes", "one\n");
+	tp_write_file(env.dir, "hook", "#!/bin/sh\nexit 0\n", 17, 0644);
+	ck_assert_int_eq(load("[ca iot]\ncertificate = iot-ca.pem\nkey = iot-ca.key\n"
+	    "[auth iot]\nmethods = password\nhtpasswd = users\n"
+	    "[profile iot]\nchallenge_password = code\nenrollment_codes = codes\n"
+	    "enrollment_code_state = absent\nhook = hook\ncsrattrs = AgEB\n",
+	    &svc, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 4);
+	tp_path(path, env.dir, "users");
+	snprintf(want, sizeof(want), "%s: no users", path);
+	ck_assert(has(&d, want));
+	tp_path(path, env.dir, "absent");
+	snprintf(want, sizeof(want), "%s: enrollment code state directory must "
+	    "exist and be writable", path);
+	ck_assert(has(&d, want));
+	tp_path(path, env.dir, "hook");
+	snprintf(want, sizeof(want), "%s: authorization hook is not executable: "
+	    "Permission denied", path);
+	/* access(X_OK) fails without an x bit, even for root. */
+	ck_assert(has(&d, want));
+	ck_assert(has(&d, "csrattrs: not base64 of a DER CsrAttrs SEQUENCE"));
+	service_free(&svc);
+	diag_free(&d);
+	X509_free(iot);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+START_TEST(csrattrs_none_leaves_the_body_empty)
+{
+	struct est_service	svc;
+	struct diag		d;
+
+	ck_assert_int_eq(load("[profile]\ncsrattrs = none\n", &svc, &d), 0);
+	ck_assert_uint_eq(svc.labels[0].csrattrs_body.len, 0);
+	service_free(&svc);
+	diag_free(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -331,6 +431,9 @@ main(void)
 	tcase_add_test(tc, reports_a_missing_trust_store);
 	tcase_add_test(tc, reports_ca_and_trust_store_problems_together);
 	tcase_add_test(tc, summary_logs_the_ca_cacerts_and_trust_store);
+	tcase_add_test(tc, loads_every_label_with_its_own_ca);
+	tcase_add_test(tc, reports_label_problems_each_in_its_place);
+	tcase_add_test(tc, csrattrs_none_leaves_the_body_empty);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
