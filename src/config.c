@@ -617,9 +617,12 @@ config_set_profile_cert(struct est_profile *pr, const char *name,
 		return config_parse_eku(value, pr->eku_nids, CONFIG_MAX_EKU,
 		    &pr->n_eku);
 	else if (strcmp(name, "key_types") == 0) {
-		pr->key_types = 0;
-		return config_parse_list(value, config_key_types,
-		    config_add_bits, &pr->key_types);
+		unsigned types = 0;
+
+		if (config_parse_list(value, config_key_types, config_add_bits,
+		    &types) == -1)
+			return -1;
+		pr->key_types = types;
 	} else if (strcmp(name, "rsa_min_bits") == 0) {
 		if (config_parse_uint(value, 1024, 16384, &v) == -1)
 			return -1;
@@ -655,9 +658,12 @@ config_set_profile_names(struct est_profile *pr, const char *name,
 			return -1;
 		pr->max_san_entries = (unsigned)v;
 	} else if (strcmp(name, "san_types") == 0) {
-		pr->san_types = 0;
-		return config_parse_list(value, config_san_types,
-		    config_add_bits, &pr->san_types);
+		unsigned types = 0;
+
+		if (config_parse_list(value, config_san_types, config_add_bits,
+		    &types) == -1)
+			return -1;
+		pr->san_types = types;
 	} else if (strcmp(name, "dns_suffixes") == 0)
 		return config_each_word(value, config_add_suffix, pr);
 	else if (strcmp(name, "allow_wildcard") == 0)
@@ -774,6 +780,13 @@ config_handler(void *user, const char *section, const char *name,
 
 	if (name == NULL)	/* a section header on its own */
 		return 1;
+	/* inih cuts longer section names: never use a cut label name. */
+	if (strlen(section) >= CONFIG_INI_MAX_SECTION) {
+		diag_add(p->d, "%s: [%s...]: section name too long (labels have at "
+		    "most %d characters)", p->cfg->path, section,
+		    CONFIG_MAX_LABEL_NAME);
+		return 1;
+	}
 	space = strchr(section, ' ');
 	snprintf(kind, sizeof(kind), "%.*s", space ? (int)(space - section) :
 	    (int)strlen(section), section);
@@ -804,9 +817,10 @@ config_handler(void *user, const char *section, const char *name,
 	else if (rc == -3)
 		diag_add(p->d, "%s: unknown section [%s]", p->cfg->path, section);
 	else if (rc == -4)
-		diag_add(p->d, "%s: [%s]: invalid label name (letters, digits, "
-		    "'.', '_', '-'; not an operation name; at most %d labels)",
-		    p->cfg->path, section, CONFIG_MAX_LABELS - 1);
+		diag_add(p->d, "%s: [%s]: invalid label name (1 to %d letters, "
+		    "digits, '.', '_', '-'; not an operation name; at most %d "
+		    "labels)", p->cfg->path, section, CONFIG_MAX_LABEL_NAME,
+		    CONFIG_MAX_LABELS - 1);
 	return 1;	/* keep going: report every problem */
 }
 

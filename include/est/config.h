@@ -17,7 +17,9 @@
 #define CONFIG_MAX_MAX_BODY	(16 * 1024 * 1024)
 
 #define CONFIG_MAX_LABELS	16	/* the default label included */
-#define CONFIG_MAX_LABEL_NAME	64
+/* inih keeps at most 49 bytes of a section name: "[profile NAME]" must fit. */
+#define CONFIG_MAX_LABEL_NAME	40
+#define CONFIG_INI_MAX_SECTION	49
 #define CONFIG_MAX_SUFFIXES	16
 #define CONFIG_MAX_IP_RANGES	16
 #define CONFIG_MAX_DIGESTS	4
