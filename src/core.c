@@ -347,6 +347,8 @@ core_authenticate(const struct est_label *lb, const struct est_request *req,
 	if (want_cert && a->cert == NULL) {
 		if (a->cert_presented)
 			core_fail(res, 403, "%s", a->cert_why);
+		else if (mode != AUTH_CERTIFICATE)
+			core_fail_basic(lb, res, "client certificate required");
 		else
 			core_fail(res, 401, "client certificate required");
 		return -1;

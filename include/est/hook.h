@@ -16,7 +16,10 @@
 #define HOOK_OUTPUT_MAX		4096	/* bytes of output read */
 #define HOOK_MAX_TIMEOUT_MS	60000
 
-/* 0: allowed. -1: denied, reason says why. */
+/*
+ * 0: allowed. -1: denied, reason says why. The caller ignores SIGPIPE (estd
+ * does): a hook that exits without reading its input must not kill it.
+ */
 int	hook_run(const char *program, unsigned timeout_ms, const char *json,
 	    size_t jsonlen, char *reason, size_t reasonlen);
 
