@@ -230,6 +230,14 @@ check_error err-toobig 413
 # LimitRequestBody does not get to act: the worker's answer comes first); nginx refuses
 # it by client_max_body_size (64 KiB + margin, so that the 66 kB case above still
 # reaches the worker) with its own 413 page.
+# The limit itself, behind every front: 64 KiB of base64 text is read and parsed (not
+# a CSR: 400), 64 KiB + 1 is refused by the worker (413, its text/plain reason).
+head -c 65536 /dev/zero | tr '\0' 'A' > "$W/limit.b64"
+post_csr err-atlimit simpleenroll "$W/limit.b64"
+check_error err-atlimit 400
+head -c 65537 /dev/zero | tr '\0' 'A' > "$W/overlimit.b64"
+post_csr err-overlimit simpleenroll "$W/overlimit.b64"
+check_error err-overlimit 413
 head -c 1048576 /dev/zero > "$W/huge.bin"
 post_csr err-huge simpleenroll "$W/huge.bin"
 if [ "$EST_FRONT" = nginx ]; then
