@@ -73,10 +73,10 @@ lighttpd_pid=
 
 # stop_pids PID...: TERM, wait up to 2 s, then KILL. Only pids we started.
 stop_pids() {
-    local p i alive
+    local p _ alive
     [ $# -gt 0 ] || return 0
     for p in "$@"; do kill -TERM "$p" 2> /dev/null; done
-    for i in $(seq 20); do
+    for _ in $(seq 20); do
         alive=
         for p in "$@"; do kill -0 "$p" 2> /dev/null && alive=1; done
         [ -n "$alive" ] || break
@@ -109,6 +109,7 @@ stop_pool() {
     pool_pids=
 }
 
+# shellcheck disable=SC2317 # invoked by the trap
 cleanup() {
     stop_lighttpd
     stop_pool
@@ -123,7 +124,7 @@ trap 'exit 2' INT TERM HUP
 
 # start_pool BINARY [ARGS...]: BENCH_WORKERS workers on $EST_FCGI_SOCKET
 start_pool() {
-    local i
+    local _
     rm -f "$EST_FCGI_SOCKET"
     if command -v multiwatch > /dev/null 2>&1; then
         setsid spawn-fcgi -n -s "$EST_FCGI_SOCKET" -M 0600 -- \
@@ -131,12 +132,13 @@ start_pool() {
             >> "$RUN/worker.log" 2>&1 < /dev/null &
         pool_pid=$!
     else
+        # shellcheck disable=SC2016,SC2094 # the inner shell expands them; worker.log is only appended to
         spawn-fcgi -s "$EST_FCGI_SOCKET" -M 0600 -F "$BENCH_WORKERS" -P "$RUN/pool.pids" -- \
             /bin/sh -c 'log=$1; shift; exec "$@" 2>> "$log"' sh "$RUN/worker.log" "$@" \
             >> "$RUN/worker.log" 2>&1 < /dev/null
         pool_pids=$(cat "$RUN/pool.pids" 2> /dev/null)
     fi
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         if [ -S "$EST_FCGI_SOCKET" ] && [ "$(worker_pids | wc -w)" -ge "$BENCH_WORKERS" ]; then
             return 0
         fi
@@ -155,10 +157,10 @@ worker_pids() {
 }
 
 start_lighttpd() { # start_lighttpd PKI
-    local pki=$1 i _
+    local pki=$1 _
     export EST_RUNDIR=$RUN EST_SERVER_CHAIN=$pki/server-chain.pem EST_SERVER_KEY=$pki/server.key
-    export EST_CLIENT_CA=$pki/client-ca-bundle.pem EST_FCGI_BIN= EST_FCGI_PROCS=$BENCH_WORKERS
-    export EST_TLS12=
+    export EST_CLIENT_CA=$pki/client-ca-bundle.pem EST_FCGI_BIN='' EST_FCGI_PROCS=$BENCH_WORKERS
+    export EST_TLS12=''
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         PORT=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
         export EST_PORT=$PORT
@@ -168,7 +170,7 @@ start_lighttpd() { # start_lighttpd PKI
         : > "$RUN/lighttpd-error.log"
         setsid lighttpd -D -f "$top_srcdir/lighttpd/lighttpd.conf" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
         lighttpd_pid=$!
-        for i in $(seq 50); do
+        for _ in $(seq 50); do
             kill -0 "$lighttpd_pid" 2> /dev/null || break
             if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
                 return 0
