@@ -17,6 +17,10 @@
 #                                (x86_64/aarch64 /proc/PID/syscall; prints
 #                                "unknown" elsewhere)
 #   wait_pool_size N [SECONDS]   waits until N workers run; 0 when they do
+#   start_pool_mw [OPTION...]    lib.sh's start_pool (spawn-fcgi -n + multiwatch -f 2)
+#                                with extra multiwatch options
+#   shipped_mw_opts              the multiwatch options (other than -f) of the shipped
+#                                systemd unit, fcgi-conf/estd.service.in, one per line
 #
 # Talking FastCGI to the pool directly (cgi-fcgi from libfcgi-bin), as a
 # misconfigured or lying front server would
@@ -152,4 +156,33 @@ raw_request() {
         "${cert[@]}" > "$W/$name.raw" 2> "$W/$name.err"
     code=$(tr -d '\r' < "$W/$name.raw" | sed -n '1s/^HTTP\/1\.[01] \([0-9][0-9][0-9]\).*/\1/p')
     [ -n "$code" ] || code=000
+}
+
+# start_pool_mw [MULTIWATCH OPTION...]: like lib.sh's start_pool (2 workers under
+# spawn-fcgi -n + multiwatch, log in $RUN/worker.log, sets pool_pid), with extra
+# multiwatch options, e.g. the ones the shipped systemd unit uses (shipped_mw_opts).
+start_pool_mw() {
+    local owner=() i
+    rm -f "$EST_FCGI_SOCKET"
+    [ "$(id -u)" -eq 0 ] && owner=(-U "$FRONT_USER" -G "$FRONT_GROUP")
+    setsid spawn-fcgi -n -s "$EST_FCGI_SOCKET" -M 0600 "${owner[@]}" -- \
+        "$(command -v multiwatch)" -f 2 "$@" -- "$ESTD" -c "$PKI/estd.conf" \
+        >> "$RUN/worker.log" 2>&1 < /dev/null &
+    pool_pid=$!
+    for i in $(seq 50); do
+        [ -S "$EST_FCGI_SOCKET" ] && return 0
+        sleep 0.1
+    done
+    echo "ERROR: worker pool did not create $EST_FCGI_SOCKET" >&2
+    dump_logs
+    exit 99
+}
+
+# shipped_mw_opts: the multiwatch options of fcgi-conf/estd.service.in's ExecStart
+# other than -f (one per line; nothing when it uses multiwatch's defaults)
+shipped_mw_opts() {
+    local unit=$top_srcdir/fcgi-conf/estd.service.in
+    [ -f "$unit" ] || unit=$top_srcdir/fcgi-conf/estd.service
+    sed -n 's/^ExecStart=.*multiwatch \(.*\) -- .*/\1/p' "$unit" 2> /dev/null | head -n 1 |
+        tr ' ' '\n' | awk 'skip { skip = 0; next } $0 == "-f" { skip = 1; next } /^--forks=/ { next } NF'
 }
