@@ -127,12 +127,17 @@ run_check() {
     local dir=$1 label=$2 out rc=0 p f e x
     out=$(mktemp)
     log "make check ($label)"
+    rm -f "$dir/test-suite.log" # never count a stale summary
     (cd "$dir" && make -j"$JOBS" check VERBOSE=1) 2>&1 | tee "$out" || rc=$?
-    # automake prints "# PASS:  N", "# FAIL:  N", ... after each test run
-    p=$(awk '/^# PASS: /  { s += $3 } END { print s + 0 }' "$out")
-    f=$(awk '/^# FAIL: /  { s += $3 } END { print s + 0 }' "$out")
-    e=$(awk '/^# ERROR: / { s += $3 } END { print s + 0 }' "$out")
-    x=$(awk '/^# XPASS: / { s += $3 } END { print s + 0 }' "$out")
+    # The summary ("# PASS:  N", "# FAIL:  N", ...) once, from test-suite.log:
+    # with VERBOSE=1 the output repeats it when a test fails.
+    local sum=$dir/test-suite.log
+    [ -f "$sum" ] || sum=/dev/null
+    p=$(awk '/^# PASS: /  { print $3; exit }' "$sum")
+    f=$(awk '/^# FAIL: /  { print $3; exit }' "$sum")
+    e=$(awk '/^# ERROR: / { print $3; exit }' "$sum")
+    x=$(awk '/^# XPASS: / { print $3; exit }' "$sum")
+    p=${p:-0} f=${f:-0} e=${e:-0} x=${x:-0}
     rm -f "$out"
     f=$((f + e + x))
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
