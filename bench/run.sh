@@ -86,23 +86,31 @@ stop_pids() {
     return 0
 }
 
+# stop_group PID: the process group PID leads (started with setsid): TERM, up
+# to 3 s for it to go, then KILL whatever is left of the group.
+stop_group() {
+    local _
+    kill -TERM -- "-$1" 2> /dev/null || return 0
+    for _ in $(seq 30); do
+        kill -0 -- "-$1" 2> /dev/null || break
+        sleep 0.1
+    done
+    kill -KILL -- "-$1" 2> /dev/null
+    wait "$1" 2> /dev/null
+    return 0
+}
+
 stop_lighttpd() {
     [ -n "$lighttpd_pid" ] || return 0
-    # shellcheck disable=SC2046
-    stop_pids "$lighttpd_pid" $(pgrep -P "$lighttpd_pid" 2> /dev/null)
-    wait "$lighttpd_pid" 2> /dev/null
+    stop_group "$lighttpd_pid"
     lighttpd_pid=
 }
 
 stop_pool() {
-    local kids=
-    if [ -n "$pool_pid" ]; then
-        kids=$(pgrep -P "$pool_pid" 2> /dev/null | tr '\n' ' ')
-        # multiwatch passes TERM on to its workers and waits for them.
-        # shellcheck disable=SC2086
-        stop_pids "$pool_pid" $kids
-        wait "$pool_pid" 2> /dev/null
-    fi
+    # multiwatch passes TERM on to its workers and waits for them; signalling
+    # the workers directly would only make it start new ones. The group catches
+    # every worker, including one started while stopping.
+    [ -z "$pool_pid" ] || stop_group "$pool_pid"
     # shellcheck disable=SC2086
     [ -z "$pool_pids" ] || stop_pids $pool_pids
     pool_pid=
