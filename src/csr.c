@@ -48,6 +48,24 @@ csr_curve_nid(EVP_PKEY *pkey)
 	return nid;
 }
 
+/*
+ * An EC SubjectPublicKeyInfo must name its curve (RFC 5480 2.1.1): OpenSSL
+ * matches spelled-out parameters to a named curve, and the copied SPKI
+ * would carry them into the certificate.
+ */
+static int
+csr_ec_explicit(X509_REQ *req)
+{
+	X509_ALGOR	*alg = NULL;
+	int		 ptype = V_ASN1_UNDEF;
+
+	if (!X509_PUBKEY_get0_param(NULL, NULL, NULL, &alg,
+	    X509_REQ_get_X509_PUBKEY(req)) || alg == NULL)
+		return 1;
+	X509_ALGOR_get0(NULL, &ptype, NULL, alg);
+	return ptype != V_ASN1_OBJECT;
+}
+
 /* Requested extensions: count them and keep the subjectAltName. */
 static enum csr_status
 csr_read_extensions(struct csr_info *info, char *reason, size_t reasonlen)
@@ -174,6 +192,12 @@ csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
 		    len - (size_t)(p - der));
 		goto out;
 	}
+	/* PKCS#10 v1 is the only version there is (RFC 2986 4.1). */
+	if (X509_REQ_get_version(info->req) != X509_REQ_VERSION_1) {
+		snprintf(reason, reasonlen, "CSR version %ld is not 1",
+		    X509_REQ_get_version(info->req) + 1);
+		goto out;
+	}
 	if ((info->pkey = X509_REQ_get0_pubkey(info->req)) == NULL) {
 		snprintf(reason, reasonlen, "CSR public key does not decode");
 		goto out;
@@ -187,6 +211,7 @@ csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
 	info->key_bits = EVP_PKEY_get_bits(info->pkey);
 	info->curve_nid = info->key_type == EVP_PKEY_EC ?
 	    csr_curve_nid(info->pkey) : NID_undef;
+	info->ec_explicit = info->key_type == EVP_PKEY_EC && csr_ec_explicit(info->req);
 	info->subject = X509_REQ_get_subject_name(info->req);
 	info->sig_digest_nid = csr_sig_digest(info->req);
 	if ((rc = csr_read_extensions(info, reason, reasonlen)) != CSR_OK)

@@ -80,6 +80,11 @@ policy_check_key(const struct est_profile *pr, const struct csr_info *csr,
 	case EVP_PKEY_EC:
 		if (!(pr->key_types & PROFILE_KEY_EC))
 			break;
+		if (csr->ec_explicit) {
+			snprintf(reason, reasonlen, "EC key with explicit curve "
+			    "parameters: only named curves are allowed");
+			return -1;
+		}
 		for (i = 0; i < pr->n_ec_curves; i++)
 			if (csr->curve_nid != NID_undef &&
 			    csr->curve_nid == pr->ec_curve_nids[i])
@@ -94,10 +99,58 @@ policy_check_key(const struct est_profile *pr, const struct csr_info *csr,
 	return -1;
 }
 
+/* 1 if the string holds a NUL, a control character or DEL. */
+static int
+policy_has_control(const ASN1_STRING *v)
+{
+	const unsigned char	*p = ASN1_STRING_get0_data(v);
+	int			 i, n = ASN1_STRING_length(v);
+
+	/* BMPString and UniversalString: a NUL byte is part of a character. */
+	if (ASN1_STRING_type(v) == V_ASN1_BMPSTRING ||
+	    ASN1_STRING_type(v) == V_ASN1_UNIVERSALSTRING)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Names end up in logs, UIs and other programs' parsers: no control bytes. */
+static int
+policy_check_printable(const struct csr_info *csr, char *reason,
+    size_t reasonlen)
+{
+	const GENERAL_NAME	*gn;
+	const ASN1_STRING	*v;
+	int			 i, type;
+
+	for (i = 0; i < X509_NAME_entry_count(csr->subject); i++)
+		if (policy_has_control(X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(csr->subject, i)))) {
+			snprintf(reason, reasonlen,
+			    "CSR subject contains control characters");
+			return -1;
+		}
+	for (i = 0; i < (int)csr->n_san; i++) {
+		gn = sk_GENERAL_NAME_value(csr->san, i);
+		v = GENERAL_NAME_get0_value(gn, &type);
+		if ((type == GEN_DNS || type == GEN_EMAIL || type == GEN_URI) &&
+		    policy_has_control(v)) {
+			snprintf(reason, reasonlen,
+			    "CSR subjectAltName contains control characters");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 policy_check_request(const struct est_profile *pr, const struct csr_info *csr,
     char *reason, size_t reasonlen)
 {
+	if (policy_check_printable(csr, reason, reasonlen) == -1)
+		return -1;
 	if (X509_NAME_entry_count(csr->subject) == 0 && csr->n_san == 0) {
 		snprintf(reason, reasonlen,
 		    "CSR has neither a subject nor a subjectAltName");

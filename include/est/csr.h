@@ -27,6 +27,7 @@ struct csr_info {
 	int		 key_type;	/* EVP_PKEY_RSA, EVP_PKEY_EC, ... */
 	int		 key_bits;
 	int		 curve_nid;	/* NID_undef unless EC */
+	int		 ec_explicit;	/* EC parameters spelled out, not a named curve */
 	const X509_NAME	*subject;	/* borrowed from req */
 	GENERAL_NAMES	*san;		/* NULL when the CSR asks for none */
 	int		 san_critical;

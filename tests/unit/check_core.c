@@ -754,7 +754,7 @@ START_TEST(a_certificate_it_issued_can_reenroll)
 }
 END_TEST
 
-START_TEST(escapes_control_characters_in_the_reason)
+START_TEST(refuses_control_characters_in_names_and_keeps_them_out_of_the_reason)
 {
 	struct tp_csr_spec	 spec = { .cn = "evil\nname" };
 	struct est_response	 res;
@@ -763,10 +763,10 @@ START_TEST(escapes_control_characters_in_the_reason)
 	ck_assert_int_eq(res.status, 403);
 	ck_assert_ptr_null(strchr(res.reason, '\n'));
 	est_response_free(&res);
+	/* Such a subject is refused outright; no control byte reaches the reason. */
 	post(ENROLL, TP_EC_P256, &spec, boot_pem, &res);
-	ck_assert_int_eq(res.status, 200);
+	assert_fail(&res, 403, "CSR subject contains control characters");
 	ck_assert_ptr_null(strchr(res.reason, '\n'));
-	ck_assert_ptr_nonnull(strstr(res.reason, "CN=evil\\0Aname"));
 	est_response_free(&res);
 }
 END_TEST
@@ -1412,7 +1412,7 @@ main(void)
 	tcase_add_test(tc, refuses_reenrollment_with_another_identity);
 	tcase_add_test(tc, refuses_reenrollment_for_a_certificate_of_another_ca);
 	tcase_add_test(tc, a_certificate_it_issued_can_reenroll);
-	tcase_add_test(tc, escapes_control_characters_in_the_reason);
+	tcase_add_test(tc, refuses_control_characters_in_names_and_keeps_them_out_of_the_reason);
 	tcase_add_test(tc, password_label_answers_401_with_its_realm_without_credentials);
 	tcase_add_test(tc, the_realm_defaults_to_est);
 	tcase_add_test(tc, wrong_password_and_unknown_user_get_the_same_401);

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include <check.h>
+#include <openssl/core_names.h>
 #include <openssl/objects.h>
+#include <openssl/x509.h>
 
 #include "est/b64.h"
 #include "est/csr.h"
@@ -373,6 +375,84 @@ START_TEST(describe_truncates_to_the_output_size)
 }
 END_TEST
 
+/* A request built by hand: version v, key k, signed with k. DER in out. */
+static void
+raw_csr(EVP_PKEY *k, long v, struct buf *out)
+{
+	X509_REQ	*req = X509_REQ_new();
+	X509_NAME	*name = X509_NAME_new();
+	unsigned char	*der = NULL;
+	int		 len;
+
+	ck_assert_ptr_nonnull(req);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"raw", -1, -1, 0);
+	ck_assert_int_eq(X509_REQ_set_version(req, v), 1);
+	ck_assert_int_eq(X509_REQ_set_subject_name(req, name), 1);
+	ck_assert_int_eq(X509_REQ_set_pubkey(req, k), 1);
+	ck_assert_int_gt(X509_REQ_sign(req, k, EVP_sha256()), 0);
+	ck_assert_int_gt(len = i2d_X509_REQ(req, &der), 0);
+	buf_append(out, der, (size_t)len);
+	OPENSSL_free(der);
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+}
+
+START_TEST(rejects_a_request_whose_version_is_not_1)
+{
+	EVP_PKEY	*key = tp_key(TP_EC_P256);
+	struct buf	 der;
+	struct csr_info	 info;
+	char		 r[200];
+
+	buf_init(&der);
+	raw_csr(key, 4, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)),
+	    CSR_MALFORMED);
+	ck_assert_str_eq(r, "CSR version 5 is not 1");
+	buf_reset(&der);
+	raw_csr(key, X509_REQ_VERSION_1, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)), CSR_OK);
+	csr_info_free(&info);
+	buf_free(&der);
+	EVP_PKEY_free(key);
+}
+END_TEST
+
+START_TEST(flags_ec_keys_with_explicit_parameters)
+{
+	EVP_PKEY	*named = tp_key(TP_EC_P256), *explicit = NULL;
+	EVP_PKEY_CTX	*kctx;
+	OSSL_PARAM	 params[3];
+	struct buf	 der;
+	struct csr_info	 info;
+	char		 r[200];
+
+	/* The same curve, spelled out as parameters instead of named. */
+	kctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	params[0] = OSSL_PARAM_construct_utf8_string("group", "P-256", 0);
+	params[1] = OSSL_PARAM_construct_utf8_string("encoding", "explicit", 0);
+	params[2] = OSSL_PARAM_construct_end();
+	ck_assert_int_eq(EVP_PKEY_keygen_init(kctx), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_params(kctx, params), 1);
+	ck_assert_int_eq(EVP_PKEY_keygen(kctx, &explicit), 1);
+	buf_init(&der);
+	raw_csr(explicit, X509_REQ_VERSION_1, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)), CSR_OK);
+	ck_assert_int_eq(info.ec_explicit, 1);
+	csr_info_free(&info);
+	buf_reset(&der);
+	raw_csr(named, X509_REQ_VERSION_1, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)), CSR_OK);
+	ck_assert_int_eq(info.ec_explicit, 0);
+	csr_info_free(&info);
+	buf_free(&der);
+	EVP_PKEY_CTX_free(kctx);
+	EVP_PKEY_free(explicit);
+	EVP_PKEY_free(named);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -381,6 +461,8 @@ main(void)
 
 	tp_preload_rsa();
 	tcase_add_test(tc, parses_an_ec_p256_request);
+	tcase_add_test(tc, rejects_a_request_whose_version_is_not_1);
+	tcase_add_test(tc, flags_ec_keys_with_explicit_parameters);
 	tcase_add_test(tc, describes_p384_and_secp256k1_keys);
 	tcase_add_test(tc, parses_rsa_and_ed25519_requests);
 	tcase_add_test(tc, keeps_the_requested_subject_alt_names);

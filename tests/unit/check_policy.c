@@ -67,6 +67,39 @@ request_check(const struct tp_csr_spec *spec, char *r, size_t rlen)
 	return rc;
 }
 
+START_TEST(refuses_ec_keys_with_explicit_parameters)
+{
+	struct tp_csr_spec	spec = { .cn = "d" };
+	struct csr_info		info;
+	char			r[200];
+
+	mk(TP_EC_P256, &spec, &info);
+	ck_assert_int_eq(policy_check_key(&cfg.labels[0].profile, &info, r,
+	    sizeof(r)), 0);
+	info.ec_explicit = 1;	/* as csr_parse marks spelled-out parameters */
+	ck_assert_int_eq(policy_check_key(&cfg.labels[0].profile, &info, r,
+	    sizeof(r)), -1);
+	ck_assert_str_eq(r, "EC key with explicit curve parameters: only named "
+	    "curves are allowed");
+	csr_info_free(&info);
+}
+END_TEST
+
+START_TEST(refuses_control_characters_in_subject_and_names)
+{
+	struct tp_csr_spec	bad_cn = { .cn = "a\x01b" };
+	struct tp_csr_spec	bad_dns = { .cn = "d", .san = "DNS:a\tb.example" };
+	struct tp_csr_spec	good = { .cn = "d", .san = "DNS:ab.example" };
+	char			r[200];
+
+	ck_assert_int_eq(request_check(&bad_cn, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject contains control characters");
+	ck_assert_int_eq(request_check(&bad_dns, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subjectAltName contains control characters");
+	ck_assert_int_eq(request_check(&good, r, sizeof(r)), 0);
+}
+END_TEST
+
 START_TEST(names_operations)
 {
 	ck_assert_str_eq(est_op_name(EST_OP_NONE), "-");
@@ -1042,6 +1075,8 @@ main(void)
 	tp_preload_rsa();
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, names_operations);
+	tcase_add_test(tc, refuses_ec_keys_with_explicit_parameters);
+	tcase_add_test(tc, refuses_control_characters_in_subject_and_names);
 	tcase_add_test(tc, accepts_allowed_curves_and_rsa_sizes);
 	tcase_add_test(tc, rejects_a_curve_not_in_the_profile);
 	tcase_add_test(tc, rejects_rsa_keys_outside_the_size_bounds);
