@@ -40,7 +40,7 @@ esac
 
 # ------------------------------------------------------------------ packages
 PACKAGES=(build-essential autoconf automake libtool pkg-config libssl-dev libfcgi-dev
-    libinih-dev check spawn-fcgi multiwatch curl openssl apache2-utils)
+    libinih-dev check spawn-fcgi multiwatch curl openssl apache2-utils valgrind libfcgi-bin)
 # Front servers: the demo's, or all three for the tests.
 FRONT_LIGHTTPD=(lighttpd lighttpd-mod-openssl)
 FRONT_APACHE=(apache2 libapache2-mod-fcgid)
