@@ -606,6 +606,7 @@ est_handle(const struct est_service *svc, const struct est_request *req,
 	const struct core_op_route	*route;
 	const struct est_label		*lb;
 	const char			*why;
+	int				 head_as_get;
 
 	if ((route = core_route(svc, req->path, &lb, &why)) == NULL || lb == NULL) {
 		core_fail(res, 404, "%s", why);
@@ -613,9 +614,14 @@ est_handle(const struct est_service *svc, const struct est_request *req,
 	}
 	res->op = route->op;
 	res->label = lb->cfg->name;
-	if (req->method == NULL || strcmp(req->method, route->method) != 0) {
-		core_fail(res, 405, "%s takes %s only", route->name, route->method);
-		res->allow = route->method;
+	/* RFC 9110 9.3.2: HEAD answers like GET; the adapter sends no body. */
+	head_as_get = req->method != NULL && strcmp(req->method, "HEAD") == 0 &&
+	    strcmp(route->method, "GET") == 0;
+	if (req->method == NULL || (strcmp(req->method, route->method) != 0 &&
+	    !head_as_get)) {
+		res->allow = strcmp(route->method, "GET") == 0 ? "GET, HEAD" :
+		    route->method;
+		core_fail(res, 405, "%s takes %s only", route->name, res->allow);
 		return;
 	}
 	if (route->op == EST_OP_CACERTS)

@@ -121,7 +121,8 @@ estd_tls_verify(const char *v)
 }
 
 static void
-estd_write_response(struct estd_worker *w, const struct est_response *res)
+estd_write_response(struct estd_worker *w, const struct est_response *res,
+    int head_only)
 {
 	char	 head[768];
 	int	 n;
@@ -149,7 +150,8 @@ estd_write_response(struct estd_worker *w, const struct est_response *res)
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
 	FCGX_PutStr(head, n, w->fcgi.out);
-	if (res->body.len > 0 && res->status != 204)
+	/* HEAD: the headers GET would have, Content-Length included, no body. */
+	if (res->body.len > 0 && res->status != 204 && !head_only)
 		FCGX_PutStr((const char *)res->body.data, (int)res->body.len,
 		    w->fcgi.out);
 }
@@ -195,7 +197,8 @@ estd_serve_one(struct estd_worker *w)
 	req.body_len = w->body.len;
 
 	est_handle(w->svc, &req, &res);
-	estd_write_response(w, &res);
+	estd_write_response(w, &res, req.method != NULL &&
+	    strcmp(req.method, "HEAD") == 0);
 
 	log_msg(res.status < 500 ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR,
 	    "req=%lx.%lu label=%s op=%s method=%s client=\"%s\" status=%d "

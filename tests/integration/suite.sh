@@ -214,7 +214,7 @@ call err-label /.well-known/est/somelabel/cacerts
 check_error err-label 404
 call err-post-cacerts /.well-known/est/cacerts "${client_bootstrap[@]}" -H "Content-Type: application/pkcs10" --data-binary "@$W/good.b64"
 check_error err-post-cacerts 405
-check_eq "err-post-cacerts: Allow: GET" "$(hdr err-post-cacerts Allow)" "GET"
+check_eq "err-post-cacerts: Allow: GET, HEAD" "$(hdr err-post-cacerts Allow)" "GET, HEAD"
 call err-get-enroll /.well-known/est/simpleenroll "${client_bootstrap[@]}"
 check_error err-get-enroll 405
 check_eq "err-get-enroll: Allow: POST" "$(hdr err-get-enroll Allow)" "POST"

@@ -259,8 +259,13 @@ START_TEST(answers_405_with_allow_for_the_wrong_method)
 	est_response_free(&res);
 	req_init(&req, "POST", CACERTS, CT_P10, "x", 1, NULL);
 	handle(&req, &res);
-	assert_fail(&res, 405, "cacerts takes GET only");
-	ck_assert_str_eq(res.allow, "GET");
+	assert_fail(&res, 405, "cacerts takes GET, HEAD only");
+	ck_assert_str_eq(res.allow, "GET, HEAD");
+	est_response_free(&res);
+	req_init(&req, "HEAD", ENROLL, NULL, NULL, 0, boot_pem);
+	handle(&req, &res);
+	assert_fail(&res, 405, "simpleenroll takes POST only");
+	ck_assert_str_eq(res.allow, "POST");
 	est_response_free(&res);
 	req_init(&req, "PUT", REENROLL, NULL, NULL, 0, NULL);
 	handle(&req, &res);
@@ -292,6 +297,13 @@ START_TEST(serves_cacerts_without_authentication)
 	ck_assert_mem_eq(res.body.data, svc.labels[0].cacerts_body.data, res.body.len);
 	ck_assert_str_eq(res.reason, "1 certificate(s)");
 	ck_assert_ptr_null(res.allow);
+	est_response_free(&res);
+	/* HEAD answers as GET does (the adapter leaves the body out). */
+	req_init(&req, "HEAD", CACERTS, NULL, NULL, 0, NULL);
+	handle(&req, &res);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_str_eq(res.content_type, "application/pkcs7-mime");
+	ck_assert_uint_eq(res.body.len, svc.labels[0].cacerts_body.len);
 	est_response_free(&res);
 }
 END_TEST
@@ -1227,8 +1239,8 @@ START_TEST(serves_csrattrs_derived_from_the_profile_without_authentication)
 	est_response_free(&res);
 	req_init(&req, "POST", IOT_CSRATTRS, CT_P10, "x", 1, NULL);
 	handle(&req, &res);
-	assert_fail(&res, 405, "csrattrs takes GET only");
-	ck_assert_str_eq(res.allow, "GET");
+	assert_fail(&res, 405, "csrattrs takes GET, HEAD only");
+	ck_assert_str_eq(res.allow, "GET, HEAD");
 	est_response_free(&res);
 }
 END_TEST
