@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <ini.h>
@@ -860,6 +861,7 @@ int
 config_load(struct est_config *cfg, const char *path, struct diag *d)
 {
 	struct config_parse	 p;
+	struct stat		 st;
 	char			*slash;
 	size_t			 i;
 	int			 rc;
@@ -874,6 +876,11 @@ config_load(struct est_config *cfg, const char *path, struct diag *d)
 		    (size_t)(slash - path));
 		if (p.dir == NULL)
 			return -1;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		diag_add(d, "%s: is a directory, not a configuration file", path);
+		free(p.dir);
+		return -1;
 	}
 	rc = ini_parse(path, config_handler, &p);
 	if (rc == -1)

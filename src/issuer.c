@@ -77,7 +77,8 @@ issuer_check_ca(X509 *cert, const char *path, struct diag *d)
 	time_t	 now = time(NULL), nb = 0, na = 0;
 	uint32_t ku;
 
-	if (X509_check_ca(cert) != 1)
+	/* X509_check_ca() also fails for a missing keyCertSign: tell them apart. */
+	if (!(X509_get_extension_flags(cert) & EXFLAG_CA))
 		diag_add(d, "%s: CA certificate lacks basicConstraints CA:TRUE", path);
 	ku = X509_get_key_usage(cert);
 	if (ku != UINT32_MAX && !(ku & KU_KEY_CERT_SIGN))

@@ -31,10 +31,9 @@ service_check_key_mode(const char *key_uri, struct diag *d)
 		key_uri += 5;
 	else if (strchr(key_uri, ':') != NULL && key_uri[0] != '/')
 		return;
-	if (stat(key_uri, &st) == -1) {
-		diag_add(d, "%s: cannot stat CA key: %s", key_uri, strerror(errno));
+	/* signer_open() reports a missing, unreadable or directory key. */
+	if (stat(key_uri, &st) == -1 || !S_ISREG(st.st_mode))
 		return;
-	}
 	if (st.st_mode & (S_IROTH | S_IWOTH))
 		diag_add(d, "%s: CA key is accessible by other users (mode %03o); "
 		    "chmod 600 it", key_uri, (unsigned)(st.st_mode & 0777));

@@ -1,9 +1,11 @@
 /* signer: the CA private key and the one thing done with it. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -43,6 +45,36 @@ signer_pick_digest(EVP_PKEY *key)
 	}
 }
 
+/* For a plain path or file: URI, the file must be a readable regular file. */
+static int
+signer_check_file(const char *uri, struct diag *d)
+{
+	const char	*path = uri;
+	struct stat	 st;
+	FILE		*f;
+
+	if (strncmp(uri, "file://", 7) == 0)
+		path = uri + 7;
+	else if (strncmp(uri, "file:", 5) == 0)
+		path = uri + 5;
+	else if (strchr(uri, ':') != NULL && uri[0] != '/')
+		return 0;	/* pkcs11: and other stores */
+	if (stat(path, &st) == -1) {
+		diag_add(d, "%s: cannot open CA key: %s", uri, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		diag_add(d, "%s: CA key is a directory, not a file", uri);
+		return -1;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		diag_add(d, "%s: cannot open CA key: %s", uri, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
 struct signer *
 signer_open(const char *uri, struct diag *d)
 {
@@ -51,6 +83,12 @@ signer_open(const char *uri, struct diag *d)
 	struct signer	*s = NULL;
 	EVP_PKEY	*key = NULL;
 
+	/*
+	 * A file first, to report what is wrong with it plainly; OSSL_STORE
+	 * would also read a directory as a list of files, which a key is not.
+	 */
+	if (signer_check_file(uri, d) == -1)
+		goto out;
 	/* No UI: an encrypted key must fail here, not prompt a worker. */
 	store = OSSL_STORE_open(uri, UI_null(), NULL, NULL, NULL);
 	if (store == NULL) {
