@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/asn1t.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/param_build.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -29,6 +32,7 @@ void
 csr_info_free(struct csr_info *info)
 {
 	X509_REQ_free(info->req);
+	EVP_PKEY_free(info->own_pkey);
 	GENERAL_NAMES_free(info->san);
 	OPENSSL_cleanse(info, sizeof(*info));
 }
@@ -171,6 +175,230 @@ csr_sig_digest(const X509_REQ *req)
 	return md;
 }
 
+/*
+ * The fast path. d2i_X509_REQ decodes the public key through OpenSSL 3.0's
+ * generic decoder, which costs more than verifying the signature. For the
+ * keys nearly every client sends (RSA, EC on a named curve) the request is
+ * parsed here with a template that leaves the key as bytes, the key is
+ * imported directly, the signature is verified over the original encoding,
+ * and an X509_REQ is assembled from the parsed parts without decoding the
+ * key again. Anything else, and any failure on the way, goes to the
+ * complete path below, which then decides: the fast path can only make a
+ * request cheaper, never accept one the complete path would refuse.
+ */
+typedef struct {
+	X509_ALGOR		*algor;
+	ASN1_BIT_STRING		*public_key;
+} CSR_SPKI;
+
+typedef struct {
+	ASN1_ENCODING		 enc;	/* the bytes the signature covers */
+	ASN1_INTEGER		*version;
+	X509_NAME		*subject;
+	CSR_SPKI		*spki;
+	STACK_OF(X509_ATTRIBUTE) *attributes;
+} CSR_INFO;
+
+typedef struct {
+	CSR_INFO		*info;
+	X509_ALGOR		*sig_alg;
+	ASN1_BIT_STRING		*signature;
+} CSR_RAW;
+
+typedef struct {
+	ASN1_INTEGER		*n;
+	ASN1_INTEGER		*e;
+} CSR_RSA_KEY;
+
+ASN1_SEQUENCE(CSR_SPKI) = {
+	ASN1_SIMPLE(CSR_SPKI, algor, X509_ALGOR),
+	ASN1_SIMPLE(CSR_SPKI, public_key, ASN1_BIT_STRING)
+} static_ASN1_SEQUENCE_END(CSR_SPKI)
+
+ASN1_SEQUENCE_enc(CSR_INFO, enc, NULL) = {
+	ASN1_SIMPLE(CSR_INFO, version, ASN1_INTEGER),
+	ASN1_SIMPLE(CSR_INFO, subject, X509_NAME),
+	ASN1_SIMPLE(CSR_INFO, spki, CSR_SPKI),
+	/* Optional, as OpenSSL's own X509_REQ_INFO: some encoders omit it. */
+	ASN1_IMP_SET_OF_OPT(CSR_INFO, attributes, X509_ATTRIBUTE, 0)
+} static_ASN1_SEQUENCE_END_ref(CSR_INFO, CSR_INFO)
+
+ASN1_SEQUENCE(CSR_RAW) = {
+	ASN1_SIMPLE(CSR_RAW, info, CSR_INFO),
+	ASN1_SIMPLE(CSR_RAW, sig_alg, X509_ALGOR),
+	ASN1_SIMPLE(CSR_RAW, signature, ASN1_BIT_STRING)
+} static_ASN1_SEQUENCE_END(CSR_RAW)
+
+ASN1_SEQUENCE(CSR_RSA_KEY) = {
+	ASN1_SIMPLE(CSR_RSA_KEY, n, ASN1_INTEGER),
+	ASN1_SIMPLE(CSR_RSA_KEY, e, ASN1_INTEGER)
+} static_ASN1_SEQUENCE_END(CSR_RSA_KEY)
+
+/* The key bits, whole bytes only. */
+static int
+csr_fast_bits(const ASN1_BIT_STRING *bs, const unsigned char **p, int *len)
+{
+	if ((bs->flags & ASN1_STRING_FLAG_BITS_LEFT) && (bs->flags & 0x07))
+		return -1;
+	*p = ASN1_STRING_get0_data(bs);
+	*len = ASN1_STRING_length(bs);
+	return *len > 0 ? 0 : -1;
+}
+
+static EVP_PKEY *
+csr_fast_import(const char *type, OSSL_PARAM *params)
+{
+	EVP_PKEY_CTX	*ctx;
+	EVP_PKEY	*pkey = NULL;
+
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL)) == NULL)
+		return NULL;
+	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	return pkey;
+}
+
+/* EC on a named curve: the point is checked to lie on the curve. */
+static EVP_PKEY *
+csr_fast_ec(int ptype, const void *pval, const unsigned char *bits, int len)
+{
+	OSSL_PARAM	 params[3];
+	const char	*group;
+
+	if (ptype != V_ASN1_OBJECT ||
+	    (group = OBJ_nid2sn(OBJ_obj2nid(pval))) == NULL ||
+	    OBJ_obj2nid(pval) == NID_undef)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+	    (char *)group, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+	    (void *)bits, (size_t)len);
+	params[2] = OSSL_PARAM_construct_end();
+	return csr_fast_import("EC", params);
+}
+
+/* rsaEncryption: RSAPublicKey ::= SEQUENCE { modulus, publicExponent }. */
+static EVP_PKEY *
+csr_fast_rsa(int ptype, const unsigned char *bits, int len)
+{
+	const unsigned char	*p = bits;
+	CSR_RSA_KEY		*k = NULL;
+	OSSL_PARAM_BLD		*bld = NULL;
+	OSSL_PARAM		*params = NULL;
+	BIGNUM			*n = NULL, *e = NULL;
+	EVP_PKEY		*pkey = NULL;
+
+	if (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF)
+		return NULL;
+	k = (CSR_RSA_KEY *)ASN1_item_d2i(NULL, &p, len,
+	    ASN1_ITEM_rptr(CSR_RSA_KEY));
+	if (k == NULL || p != bits + len ||
+	    (n = ASN1_INTEGER_to_BN(k->n, NULL)) == NULL ||
+	    (e = ASN1_INTEGER_to_BN(k->e, NULL)) == NULL ||
+	    BN_is_negative(n) || BN_is_zero(n) || BN_is_negative(e) ||
+	    BN_is_zero(e))
+		goto out;
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		goto out;
+	pkey = csr_fast_import("RSA", params);
+out:
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(e);
+	ASN1_item_free((ASN1_VALUE *)k, ASN1_ITEM_rptr(CSR_RSA_KEY));
+	return pkey;
+}
+
+/* An X509_REQ with the parsed parts; its key stays undecoded bytes. */
+static X509_REQ *
+csr_fast_assemble(const CSR_RAW *raw)
+{
+	X509_REQ		*req;
+	const ASN1_OBJECT	*alg;
+	const void		*pval;
+	const unsigned char	*bits;
+	unsigned char		*bits_copy = NULL;
+	ASN1_BIT_STRING		*sig = NULL;
+	void			*pval_copy = NULL;
+	int			 ptype, len, i;
+
+	if ((req = X509_REQ_new()) == NULL)
+		return NULL;
+	X509_ALGOR_get0(&alg, &ptype, &pval, raw->info->spki->algor);
+	if (csr_fast_bits(raw->info->spki->public_key, &bits, &len) == -1)
+		goto fail;
+	if (ptype == V_ASN1_OBJECT && (pval_copy = OBJ_dup(pval)) == NULL)
+		goto fail;
+	if ((bits_copy = OPENSSL_memdup(bits, (size_t)len)) == NULL ||
+	    !X509_PUBKEY_set0_param(X509_REQ_get_X509_PUBKEY(req), OBJ_dup(alg),
+	    ptype, pval_copy, bits_copy, len))
+		goto fail;
+	pval_copy = NULL;
+	bits_copy = NULL;
+	if (!X509_REQ_set_version(req, ASN1_INTEGER_get(raw->info->version)) ||
+	    !X509_REQ_set_subject_name(req, raw->info->subject) ||
+	    !X509_REQ_set1_signature_algo(req, raw->sig_alg) ||
+	    (sig = ASN1_STRING_dup(raw->signature)) == NULL)
+		goto fail;
+	X509_REQ_set0_signature(req, sig);
+	for (i = 0; i < sk_X509_ATTRIBUTE_num(raw->info->attributes); i++)
+		if (!X509_REQ_add1_attr(req,
+		    sk_X509_ATTRIBUTE_value(raw->info->attributes, i)))
+			goto fail;
+	return req;
+fail:
+	OPENSSL_free(bits_copy);
+	ASN1_OBJECT_free(pval_copy);
+	X509_REQ_free(req);
+	return NULL;
+}
+
+/* 0: info->req and info->own_pkey are set and the signature verified. */
+static int
+csr_parse_fast(const uint8_t *der, size_t len, struct csr_info *info)
+{
+	const unsigned char	*p = der, *bits;
+	const ASN1_OBJECT	*alg;
+	const void		*pval;
+	CSR_RAW			*raw;
+	EVP_PKEY		*pkey = NULL;
+	int			 ptype, blen, rc = -1;
+
+	raw = (CSR_RAW *)ASN1_item_d2i(NULL, &p, (long)len,
+	    ASN1_ITEM_rptr(CSR_RAW));
+	if (raw == NULL || p != der + len)
+		goto out;
+	X509_ALGOR_get0(&alg, &ptype, &pval, raw->info->spki->algor);
+	if (csr_fast_bits(raw->info->spki->public_key, &bits, &blen) == -1)
+		goto out;
+	if (OBJ_obj2nid(alg) == NID_X9_62_id_ecPublicKey)
+		pkey = csr_fast_ec(ptype, pval, bits, blen);
+	else if (OBJ_obj2nid(alg) == NID_rsaEncryption)
+		pkey = csr_fast_rsa(ptype, bits, blen);
+	if (pkey == NULL)
+		goto out;
+	/* The signature over the bytes as received (the cached encoding). */
+	if (ASN1_item_verify_ex(ASN1_ITEM_rptr(CSR_INFO), raw->sig_alg,
+	    raw->signature, raw->info, NULL, pkey, NULL, NULL) != 1)
+		goto out;
+	if ((info->req = csr_fast_assemble(raw)) == NULL)
+		goto out;
+	info->own_pkey = pkey;
+	pkey = NULL;
+	rc = 0;
+out:
+	EVP_PKEY_free(pkey);
+	ASN1_item_free((ASN1_VALUE *)raw, ASN1_ITEM_rptr(CSR_RAW));
+	ERR_clear_error();
+	return rc;
+}
+
 enum csr_status
 csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
     char *reason, size_t reasonlen)
@@ -183,6 +411,10 @@ csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
 		snprintf(reason, reasonlen, "CSR is empty");
 		goto out;
 	}
+	if (csr_parse_fast(der, len, info) == 0) {
+		info->pkey = info->own_pkey;
+		goto verified;
+	}
 	if ((info->req = d2i_X509_REQ(NULL, &p, (long)len)) == NULL) {
 		snprintf(reason, reasonlen, "body is not a DER PKCS#10 request");
 		goto out;
@@ -192,12 +424,6 @@ csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
 		    len - (size_t)(p - der));
 		goto out;
 	}
-	/* PKCS#10 v1 is the only version there is (RFC 2986 4.1). */
-	if (X509_REQ_get_version(info->req) != X509_REQ_VERSION_1) {
-		snprintf(reason, reasonlen, "CSR version %ld is not 1",
-		    X509_REQ_get_version(info->req) + 1);
-		goto out;
-	}
 	if ((info->pkey = X509_REQ_get0_pubkey(info->req)) == NULL) {
 		snprintf(reason, reasonlen, "CSR public key does not decode");
 		goto out;
@@ -205,6 +431,13 @@ csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
 	if (X509_REQ_verify(info->req, info->pkey) != 1) {
 		snprintf(reason, reasonlen, "CSR signature does not verify");
 		rc = CSR_BAD_SIGNATURE;
+		goto out;
+	}
+verified:
+	/* PKCS#10 v1 is the only version there is (RFC 2986 4.1). */
+	if (X509_REQ_get_version(info->req) != X509_REQ_VERSION_1) {
+		snprintf(reason, reasonlen, "CSR version %ld is not 1",
+		    X509_REQ_get_version(info->req) + 1);
 		goto out;
 	}
 	info->key_type = EVP_PKEY_get_base_id(info->pkey);

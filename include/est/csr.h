@@ -23,7 +23,8 @@ enum csr_status {
 
 struct csr_info {
 	X509_REQ	*req;
-	EVP_PKEY	*pkey;		/* borrowed from req */
+	EVP_PKEY	*pkey;		/* borrowed from req, or own_pkey */
+	EVP_PKEY	*own_pkey;	/* the key, when imported without req's decoder */
 	int		 key_type;	/* EVP_PKEY_RSA, EVP_PKEY_EC, ... */
 	int		 key_bits;
 	int		 curve_nid;	/* NID_undef unless EC */

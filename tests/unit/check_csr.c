@@ -35,6 +35,7 @@ assert_cleared(const struct csr_info *info)
 {
 	ck_assert_ptr_null(info->req);
 	ck_assert_ptr_null(info->pkey);
+	ck_assert_ptr_null(info->own_pkey);
 	ck_assert_ptr_null(info->san);
 	ck_assert_ptr_null(info->subject);
 	ck_assert_uint_eq(info->n_extensions, 0);
@@ -58,7 +59,7 @@ START_TEST(parses_an_ec_p256_request)
 	    sizeof(reason)), CSR_OK);
 	ck_assert_str_eq(reason, "");
 	ck_assert_ptr_nonnull(info.req);
-	ck_assert_ptr_eq(info.pkey, X509_REQ_get0_pubkey(info.req));
+	ck_assert_ptr_nonnull(info.pkey);
 	ck_assert_int_eq(info.key_type, EVP_PKEY_EC);
 	ck_assert_int_eq(info.key_bits, 256);
 	ck_assert_int_eq(info.curve_nid, NID_X9_62_prime256v1);
@@ -453,6 +454,82 @@ START_TEST(flags_ec_keys_with_explicit_parameters)
 }
 END_TEST
 
+/*
+ * csr_parse takes a fast path for RSA and named-curve EC keys (no generic key
+ * decoder). Whatever path it takes, the result must be what OpenSSL's own
+ * parse gives: the same key, and a request that encodes to the same bytes.
+ */
+START_TEST(fast_path_agrees_with_openssl_parse)
+{
+	static const enum tp_key_type kinds[] = { TP_EC_P256, TP_EC_P384,
+	    TP_EC_SECP256K1, TP_RSA_2048 };
+	struct tp_csr_spec	 spec = { .cn = "same", .o = "Example",
+	    .san = "DNS:same.example,IP:192.0.2.1", .bc_ca = 1 };
+	struct csr_info		 info;
+	struct buf		 der;
+	const unsigned char	*p;
+	unsigned char		*again = NULL;
+	X509_REQ		*ref;
+	EVP_PKEY		*key;
+	char			 r[200];
+	size_t			 i;
+	int			 len;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		key = tp_key(kinds[i]);
+		buf_init(&der);
+		tp_csr_der(key, &spec, &der);
+		p = der.data;
+		ref = d2i_X509_REQ(NULL, &p, (long)der.len);
+		ck_assert_ptr_nonnull(ref);
+		ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)),
+		    CSR_OK);
+		/* These keys take the fast path (the key is imported, not decoded). */
+		ck_assert_ptr_nonnull(info.own_pkey);
+		ck_assert_int_eq(EVP_PKEY_eq(info.pkey, X509_REQ_get0_pubkey(ref)), 1);
+		ck_assert_int_eq(EVP_PKEY_eq(info.pkey, key), 1);
+		ck_assert_int_eq(info.key_bits, EVP_PKEY_get_bits(key));
+		len = i2d_X509_REQ(info.req, &again);
+		ck_assert_int_eq(len, (int)der.len);
+		ck_assert_mem_eq(again, der.data, der.len);
+		ck_assert_uint_eq(info.n_san, 2);
+		ck_assert_uint_eq(info.n_extensions, 2);
+		OPENSSL_free(again);
+		again = NULL;
+		csr_info_free(&info);
+		X509_REQ_free(ref);
+		buf_free(&der);
+		EVP_PKEY_free(key);
+	}
+}
+END_TEST
+
+/* A bad signature is caught whichever path parses the request. */
+START_TEST(fast_path_keys_still_need_a_good_signature)
+{
+	static const enum tp_key_type kinds[] = { TP_EC_P256, TP_RSA_2048 };
+	struct tp_csr_spec	 spec = { .cn = "flip" };
+	struct csr_info		 info;
+	struct buf		 der;
+	EVP_PKEY		*key;
+	char			 r[200];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		key = tp_key(kinds[i]);
+		buf_init(&der);
+		tp_csr_der(key, &spec, &der);
+		der.data[der.len - 3] ^= 0x01;	/* inside the signature */
+		ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)),
+		    CSR_BAD_SIGNATURE);
+		ck_assert_str_eq(r, "CSR signature does not verify");
+		assert_cleared(&info);
+		buf_free(&der);
+		EVP_PKEY_free(key);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -461,6 +538,8 @@ main(void)
 
 	tp_preload_rsa();
 	tcase_add_test(tc, parses_an_ec_p256_request);
+	tcase_add_test(tc, fast_path_agrees_with_openssl_parse);
+	tcase_add_test(tc, fast_path_keys_still_need_a_good_signature);
 	tcase_add_test(tc, rejects_a_request_whose_version_is_not_1);
 	tcase_add_test(tc, flags_ec_keys_with_explicit_parameters);
 	tcase_add_test(tc, describes_p384_and_secp256k1_keys);
