@@ -3,7 +3,9 @@
  * base64 body decodes to). csr_parse reads and verifies it; when it is
  * accepted, policy_decide judges it for simpleenroll and simplereenroll
  * with the default label's profile, and certgen_issue signs what policy accepted,
- * with a CA generated at start-up.
+ * with a CA generated at start-up. A request csr_parse accepts through its
+ * fast path (key imported, not decoded) must be one OpenSSL's own parse
+ * accepts too, with the same key and signature verdict (a differential check).
  */
 #include "config.h"
 
@@ -106,6 +108,26 @@ fz_decide(const struct csr_info *csr, enum est_op op, int issued_by_ca)
 	X509_free(cert);
 }
 
+/* The fast path may only accept what d2i_X509_REQ + X509_REQ_verify accept. */
+static void
+fz_same_as_openssl(const uint8_t *data, size_t size, const struct csr_info *csr)
+{
+	const unsigned char	*p = data;
+	X509_REQ		*ref;
+	EVP_PKEY		*key;
+
+	if (csr->own_pkey == NULL)
+		return;		/* the complete path parsed it: nothing to compare */
+	ref = d2i_X509_REQ(NULL, &p, (long)size);
+	if (ref == NULL || p != data + size ||
+	    (key = X509_REQ_get0_pubkey(ref)) == NULL ||
+	    X509_REQ_verify(ref, key) != 1 || EVP_PKEY_eq(key, csr->pkey) != 1 ||
+	    X509_NAME_cmp(X509_REQ_get_subject_name(ref), csr->subject) != 0 ||
+	    X509_REQ_get_attr_count(ref) != X509_REQ_get_attr_count(csr->req))
+		abort();
+	X509_REQ_free(ref);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -121,6 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	csr_key_describe(&csr, desc, sizeof(desc));
+	fz_same_as_openssl(data, size, &csr);
 	fz_decide(&csr, EST_OP_SIMPLEENROLL, 0);
 	fz_decide(&csr, EST_OP_SIMPLEREENROLL, 1);
 	fz_decide(&csr, EST_OP_CACERTS, 0);
