@@ -260,23 +260,92 @@ csr_fast_import(const char *type, OSSL_PARAM *params)
 	return pkey;
 }
 
+/*
+ * One public key per curve seen, kept to be copied: a copy given the new
+ * point costs a quarter of building the key from parameters, which builds
+ * the curve's group anew every time. Setting the point checks that it
+ * lies on the curve, as building does. Per process; workers are
+ * single-threaded.
+ */
+#define CSR_EC_TEMPLATES	4
+static struct {
+	int		 nid;
+	EVP_PKEY	*pkey;
+} csr_ec_templates[CSR_EC_TEMPLATES];
+
+static EVP_PKEY *
+csr_ec_from_template(int nid, const unsigned char *bits, int len)
+{
+	EVP_PKEY	*pkey;
+
+	for (size_t i = 0; i < CSR_EC_TEMPLATES; i++) {
+		if (csr_ec_templates[i].pkey == NULL ||
+		    csr_ec_templates[i].nid != nid)
+			continue;
+		if ((pkey = EVP_PKEY_dup(csr_ec_templates[i].pkey)) != NULL &&
+		    EVP_PKEY_set1_encoded_public_key(pkey, bits,
+		    (size_t)len) == 1)
+			return pkey;
+		EVP_PKEY_free(pkey);
+		return NULL;
+	}
+	return NULL;
+}
+
+static void
+csr_ec_keep_template(int nid, const EVP_PKEY *pkey)
+{
+	for (size_t i = 0; i < CSR_EC_TEMPLATES; i++)
+		if (csr_ec_templates[i].pkey == NULL) {
+			if ((csr_ec_templates[i].pkey = EVP_PKEY_dup(
+			    (EVP_PKEY *)pkey)) != NULL)
+				csr_ec_templates[i].nid = nid;
+			return;
+		}
+}
+
+static int
+csr_ec_has_template(int nid)
+{
+	for (size_t i = 0; i < CSR_EC_TEMPLATES; i++)
+		if (csr_ec_templates[i].pkey != NULL &&
+		    csr_ec_templates[i].nid == nid)
+			return 1;
+	return 0;
+}
+
+void
+csr_cleanup(void)
+{
+	for (size_t i = 0; i < CSR_EC_TEMPLATES; i++) {
+		EVP_PKEY_free(csr_ec_templates[i].pkey);
+		csr_ec_templates[i].pkey = NULL;
+	}
+}
+
 /* EC on a named curve: the point is checked to lie on the curve. */
 static EVP_PKEY *
 csr_fast_ec(int ptype, const void *pval, const unsigned char *bits, int len)
 {
 	OSSL_PARAM	 params[3];
+	EVP_PKEY	*pkey;
 	const char	*group;
+	int		 nid;
 
 	if (ptype != V_ASN1_OBJECT ||
-	    (group = OBJ_nid2sn(OBJ_obj2nid(pval))) == NULL ||
-	    OBJ_obj2nid(pval) == NID_undef)
+	    (nid = OBJ_obj2nid(pval)) == NID_undef ||
+	    (group = OBJ_nid2sn(nid)) == NULL)
 		return NULL;
+	if (csr_ec_has_template(nid))
+		return csr_ec_from_template(nid, bits, len);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
 	    (char *)group, 0);
 	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
 	    (void *)bits, (size_t)len);
 	params[2] = OSSL_PARAM_construct_end();
-	return csr_fast_import("EC", params);
+	if ((pkey = csr_fast_import("EC", params)) != NULL)
+		csr_ec_keep_template(nid, pkey);
+	return pkey;
 }
 
 /* rsaEncryption: RSAPublicKey ::= SEQUENCE { modulus, publicExponent }. */

@@ -19,8 +19,10 @@
 #include <fcgiapp.h>
 
 #include "est/buf.h"
+#include "est/certparse.h"
 #include "est/config.h"
 #include "est/core.h"
+#include "est/csr.h"
 #include "est/diag.h"
 #include "est/log.h"
 #include "est/service.h"
@@ -495,11 +497,17 @@ main(int argc, char *argv[])
 	if (estd_drop_privileges(&w.state->cfg) == -1)
 		goto out;
 	log_open("estd", w.state->cfg.log_target, w.state->cfg.log_level);
+	/* Made before the first request rather than during it. */
+	if (!certparse_init())
+		log_msg(LOG_LEVEL_WARNING, "client certificates: the short key "
+		    "decoder is unavailable, using OpenSSL's general one");
 	estd_log_start(w.state, path, "starting");
 	rc = estd_serve(&w);
 	log_close();
 out:
 	estd_state_free(w.state);
+	certparse_cleanup();
+	csr_cleanup();
 	diag_free(&d);
 	return rc;
 }

@@ -4,10 +4,11 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include <openssl/bio.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 
+#include "est/b64.h"
+#include "est/buf.h"
+#include "est/certparse.h"
 #include "est/peercert.h"
 
 static const char peercert_begin[] = "-----BEGIN CERTIFICATE-----";
@@ -84,10 +85,12 @@ peercert_parse(const char *text, size_t len, char *reason, size_t reasonlen)
 static X509 *
 peercert_parse_pem(const char *pem, size_t len, char *reason, size_t reasonlen)
 {
-	BIO		*bio = NULL;
+	struct buf	 der;
 	X509		*cert = NULL;
 	const char	*begin, *end, *p;
 	size_t		 blen = sizeof(peercert_begin) - 1;
+
+	buf_init(&der);
 
 	/* Exactly one armored certificate, surrounded only by whitespace. */
 	for (begin = pem; begin < pem + len && peercert_is_space(*begin); begin++)
@@ -109,8 +112,7 @@ peercert_parse_pem(const char *pem, size_t len, char *reason, size_t reasonlen)
 		snprintf(reason, reasonlen, "client certificate PEM is malformed");
 		goto out;
 	}
-	end += sizeof(peercert_end) - 1;
-	for (p = end; p < pem + len; p++)
+	for (p = end + sizeof(peercert_end) - 1; p < pem + len; p++)
 		if (!peercert_is_space(*p)) {
 			snprintf(reason, reasonlen, "%s",
 			    memmem(p, (size_t)(pem + len - p), "-----BEGIN", 10) ?
@@ -118,14 +120,13 @@ peercert_parse_pem(const char *pem, size_t len, char *reason, size_t reasonlen)
 			    "trailing data after the client certificate");
 			goto out;
 		}
-	if ((bio = BIO_new_mem_buf(begin, (int)(end - begin))) == NULL) {
-		snprintf(reason, reasonlen, "out of memory");
-		goto out;
-	}
-	if ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL)
+	/* No PEM headers in a certificate: the armor holds base64 only. */
+	if (b64_decode((const uint8_t *)begin + blen,
+	    (size_t)(end - begin) - blen, &der) != B64_OK ||
+	    (cert = certparse_der(der.data, der.len)) == NULL)
 		snprintf(reason, reasonlen, "client certificate does not decode");
 out:
 	ERR_clear_error();
-	BIO_free(bio);
+	buf_free(&der);
 	return cert;
 }

@@ -45,6 +45,8 @@ struct csr_info {
 enum csr_status csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
 	    char *reason, size_t reasonlen);
 void	csr_info_free(struct csr_info *);
+/* Frees what csr_parse keeps between calls (per-curve key templates). */
+void	csr_cleanup(void);
 /* "RSA-2048", "EC P-256", "ED25519"... */
 void	csr_key_describe(const struct csr_info *, char *out, size_t outlen);
 

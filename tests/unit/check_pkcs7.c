@@ -197,6 +197,69 @@ START_TEST(decodes_the_rfc7030_a3_response_as_one_certificate)
 }
 END_TEST
 
+/* What OpenSSL's own PKCS7 object encodes to, for comparison. */
+static void
+openssl_certs_only(X509 *const *certs, size_t n, struct buf *out)
+{
+	PKCS7		*p7 = PKCS7_new();
+	unsigned char	*der = NULL;
+	int		 len;
+
+	ck_assert_ptr_nonnull(p7);
+	ck_assert_int_eq(PKCS7_set_type(p7, NID_pkcs7_signed), 1);
+	p7->d.sign->contents->type = OBJ_nid2obj(NID_pkcs7_data);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(PKCS7_add_certificate(p7, certs[i]), 1);
+	ck_assert_int_gt(len = i2d_PKCS7(p7, &der), 0);
+	ck_assert_int_eq(buf_append(out, der, (size_t)len), 0);
+	OPENSSL_free(der);
+	PKCS7_free(p7);
+}
+
+static void
+assert_same_as_openssl(X509 *const *certs, size_t n)
+{
+	struct buf	 ours, theirs;
+
+	buf_init(&ours);
+	buf_init(&theirs);
+	ck_assert_int_eq(pkcs7_certs_only_der(certs, n, &ours), 0);
+	openssl_certs_only(certs, n, &theirs);
+	ck_assert_uint_eq(ours.len, theirs.len);
+	ck_assert_mem_eq(ours.data, theirs.data, ours.len);
+	buf_free(&ours);
+	buf_free(&theirs);
+}
+
+START_TEST(encodes_exactly_what_openssl_encodes)
+{
+	X509	*certs[3] = { c1, c2, c1 };
+
+	assert_same_as_openssl(certs, 0);
+	assert_same_as_openssl(certs, 1);
+	assert_same_as_openssl(certs + 1, 1);
+	assert_same_as_openssl(certs, 2);
+	assert_same_as_openssl(certs, 3);
+}
+END_TEST
+
+/* 300 certificates: lengths of three bytes at every level. */
+START_TEST(encodes_long_lengths_exactly_what_openssl_encodes)
+{
+	X509		*certs[300];
+	struct buf	 der;
+
+	for (size_t i = 0; i < 300; i++)
+		certs[i] = i % 2 ? c2 : c1;
+	assert_same_as_openssl(certs, 300);
+	buf_init(&der);
+	ck_assert_int_eq(pkcs7_certs_only_der(certs, 300, &der), 0);
+	ck_assert_uint_gt(der.len, 65536);
+	ck_assert_uint_eq(der.data[1], 0x83);
+	buf_free(&der);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -210,6 +273,8 @@ main(void)
 	tcase_add_test(tc, base64_form_is_the_der_in_64_column_lines);
 	tcase_add_test(tc, carries_the_rfc7030_a1_certificates_unchanged);
 	tcase_add_test(tc, decodes_the_rfc7030_a3_response_as_one_certificate);
+	tcase_add_test(tc, encodes_exactly_what_openssl_encodes);
+	tcase_add_test(tc, encodes_long_lengths_exactly_what_openssl_encodes);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }

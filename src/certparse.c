@@ -1,0 +1,186 @@
+/* certparse: DER certificates parsed with a cheap public-key decode. */
+#include "config.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include <openssl/asn1t.h>
+#include <openssl/core_dispatch.h>
+#include <openssl/err.h>
+#include <openssl/provider.h>
+
+#include "est/certparse.h"
+
+#define CERTPARSE_PROVIDER	"estd-spki"
+#define CERTPARSE_MAX_ALGS	8
+
+/*
+ * Process-wide, made once: workers are single-threaded and every request
+ * needs the same context. state: 0 not tried, 1 in use, -1 unavailable.
+ */
+static int		 certparse_state;
+static OSSL_PROVIDER	*certparse_default;	/* our reference to "default" */
+static OSSL_LIB_CTX	*certparse_libctx;
+static OSSL_PROVIDER	*certparse_provider;
+static OSSL_ALGORITHM	 certparse_decoders[CERTPARSE_MAX_ALGS + 1];
+static OSSL_ALGORITHM	 certparse_keymgmts[CERTPARSE_MAX_ALGS + 1];
+
+static int
+certparse_is_key_type(const char *names, const char *type)
+{
+	size_t n = strlen(type);
+
+	/* "EC", or the first of "EC:id-ecPublicKey:1.2.840.10045.2.1". */
+	return strncmp(names, type, n) == 0 &&
+	    (names[n] == '\0' || names[n] == ':');
+}
+
+static int
+certparse_wanted(const char *names)
+{
+	return certparse_is_key_type(names, "EC") ||
+	    certparse_is_key_type(names, "RSA");
+}
+
+/* Copies the default provider's algorithms this context needs. */
+static int
+certparse_pick(int operation, const char *property, OSSL_ALGORITHM *out)
+{
+	const OSSL_ALGORITHM	*all, *alg;
+	int			 no_cache = 0, n = 0;
+
+	all = OSSL_PROVIDER_query_operation(certparse_default, operation,
+	    &no_cache);
+	for (alg = all; alg != NULL && alg->algorithm_names != NULL; alg++) {
+		if (!certparse_wanted(alg->algorithm_names))
+			continue;
+		if (property != NULL && (alg->property_definition == NULL ||
+		    strstr(alg->property_definition, property) == NULL))
+			continue;
+		if (n == CERTPARSE_MAX_ALGS)
+			break;
+		out[n++] = *alg;
+	}
+	memset(&out[n], 0, sizeof(out[n]));
+	OSSL_PROVIDER_unquery_operation(certparse_default, operation, all);
+	return n;
+}
+
+static const OSSL_ALGORITHM *
+certparse_query(void *provctx, int operation, int *no_cache)
+{
+	(void)provctx;
+	*no_cache = 0;
+	switch (operation) {
+	case OSSL_OP_DECODER:
+		return certparse_decoders;
+	case OSSL_OP_KEYMGMT:
+		return certparse_keymgmts;
+	default:
+		return NULL;
+	}
+}
+
+static const OSSL_DISPATCH certparse_dispatch[] = {
+	{ OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))certparse_query },
+	{ 0, NULL }
+};
+
+/*
+ * The algorithms are the default provider's own, so they are handed the
+ * default provider's context; no teardown, that context is not ours.
+ */
+static int
+certparse_provider_init(const OSSL_CORE_HANDLE *handle,
+    const OSSL_DISPATCH *in, const OSSL_DISPATCH **out, void **provctx)
+{
+	(void)handle;
+	(void)in;
+	if ((*provctx = OSSL_PROVIDER_get0_provider_ctx(certparse_default)) ==
+	    NULL)
+		return 0;
+	*out = certparse_dispatch;
+	return 1;
+}
+
+int
+certparse_init(void)
+{
+	if (certparse_state != 0)
+		return certparse_state > 0;
+	certparse_state = -1;
+	/* retain_fallbacks: loading it here must not change the default context. */
+	if ((certparse_default = OSSL_PROVIDER_try_load(NULL, "default", 1)) ==
+	    NULL)
+		goto fail;
+	if (certparse_pick(OSSL_OP_DECODER,
+	    "structure=SubjectPublicKeyInfo", certparse_decoders) != 2 ||
+	    certparse_pick(OSSL_OP_KEYMGMT, NULL, certparse_keymgmts) != 2)
+		goto fail;
+	if ((certparse_libctx = OSSL_LIB_CTX_new()) == NULL ||
+	    !OSSL_PROVIDER_add_builtin(certparse_libctx, CERTPARSE_PROVIDER,
+	    certparse_provider_init) ||
+	    (certparse_provider = OSSL_PROVIDER_load(certparse_libctx,
+	    CERTPARSE_PROVIDER)) == NULL)
+		goto fail;
+	certparse_state = 1;
+	return 1;
+fail:
+	ERR_clear_error();
+	certparse_cleanup();
+	certparse_state = -1;
+	return 0;
+}
+
+void
+certparse_cleanup(void)
+{
+	OSSL_PROVIDER_unload(certparse_provider);
+	certparse_provider = NULL;
+	OSSL_LIB_CTX_free(certparse_libctx);
+	certparse_libctx = NULL;
+	OSSL_PROVIDER_unload(certparse_default);
+	certparse_default = NULL;
+	certparse_state = 0;
+}
+
+int
+certparse_fast(void)
+{
+	return certparse_init();
+}
+
+static X509 *
+certparse_with(OSSL_LIB_CTX *libctx, const unsigned char *der, size_t len)
+{
+	const unsigned char	*p = der;
+	X509			*x;
+
+	x = (X509 *)ASN1_item_d2i_ex(NULL, &p, (long)len, ASN1_ITEM_rptr(X509),
+	    libctx, NULL);
+	if (x != NULL && p != der + len) {
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+X509 *
+certparse_der(const unsigned char *der, size_t len)
+{
+	X509	*x = NULL;
+
+	if (len == 0 || len > LONG_MAX)
+		return NULL;
+	if (certparse_init()) {
+		x = certparse_with(certparse_libctx, der, len);
+		/* Not a key type of ours, or a key it refused: let d2i decide. */
+		if (x != NULL && X509_get0_pubkey(x) == NULL) {
+			X509_free(x);
+			x = NULL;
+		} else if (x != NULL)
+			return x;
+		ERR_clear_error();
+	}
+	return certparse_with(NULL, der, len);
+}
