@@ -24,6 +24,8 @@ static OSSL_LIB_CTX	*certparse_libctx;
 static OSSL_PROVIDER	*certparse_provider;
 static OSSL_ALGORITHM	 certparse_decoders[CERTPARSE_MAX_ALGS + 1];
 static OSSL_ALGORITHM	 certparse_keymgmts[CERTPARSE_MAX_ALGS + 1];
+/* So that a key from here can be written out (i2d_PUBKEY, PEM) as usual. */
+static OSSL_ALGORITHM	 certparse_encoders[CERTPARSE_MAX_ALGS + 1];
 
 static int
 certparse_is_key_type(const char *names, const char *type)
@@ -42,9 +44,23 @@ certparse_wanted(const char *names)
 	    certparse_is_key_type(names, "RSA");
 }
 
-/* Copies the default provider's algorithms this context needs. */
 static int
-certparse_pick(int operation, const char *property, OSSL_ALGORITHM *out)
+certparse_has_property(const char *definition, const char *const *props)
+{
+	if (props == NULL)
+		return 1;
+	for (; definition != NULL && *props != NULL; props++)
+		if (strstr(definition, *props) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Copies the default provider's algorithms for EC and RSA this context
+ * needs: those whose properties hold one of props (NULL: all of them).
+ */
+static int
+certparse_pick(int operation, const char *const *props, OSSL_ALGORITHM *out)
 {
 	const OSSL_ALGORITHM	*all, *alg;
 	int			 no_cache = 0, n = 0;
@@ -54,8 +70,7 @@ certparse_pick(int operation, const char *property, OSSL_ALGORITHM *out)
 	for (alg = all; alg != NULL && alg->algorithm_names != NULL; alg++) {
 		if (!certparse_wanted(alg->algorithm_names))
 			continue;
-		if (property != NULL && (alg->property_definition == NULL ||
-		    strstr(alg->property_definition, property) == NULL))
+		if (!certparse_has_property(alg->property_definition, props))
 			continue;
 		if (n == CERTPARSE_MAX_ALGS)
 			break;
@@ -76,6 +91,8 @@ certparse_query(void *provctx, int operation, int *no_cache)
 		return certparse_decoders;
 	case OSSL_OP_KEYMGMT:
 		return certparse_keymgmts;
+	case OSSL_OP_ENCODER:
+		return certparse_encoders;
 	default:
 		return NULL;
 	}
@@ -106,6 +123,14 @@ certparse_provider_init(const OSSL_CORE_HANDLE *handle,
 int
 certparse_init(void)
 {
+	static const char *const spki[] = {
+		"structure=SubjectPublicKeyInfo", NULL
+	};
+	/* Writing the key out, and printing it. */
+	static const char *const spki_or_text[] = {
+		"structure=SubjectPublicKeyInfo", "output=text", NULL
+	};
+
 	if (certparse_state != 0)
 		return certparse_state > 0;
 	certparse_state = -1;
@@ -113,9 +138,10 @@ certparse_init(void)
 	if ((certparse_default = OSSL_PROVIDER_try_load(NULL, "default", 1)) ==
 	    NULL)
 		goto fail;
-	if (certparse_pick(OSSL_OP_DECODER,
-	    "structure=SubjectPublicKeyInfo", certparse_decoders) != 2 ||
-	    certparse_pick(OSSL_OP_KEYMGMT, NULL, certparse_keymgmts) != 2)
+	if (certparse_pick(OSSL_OP_DECODER, spki, certparse_decoders) != 2 ||
+	    certparse_pick(OSSL_OP_KEYMGMT, NULL, certparse_keymgmts) != 2 ||
+	    certparse_pick(OSSL_OP_ENCODER, spki_or_text,
+	    certparse_encoders) != 6)
 		goto fail;
 	if ((certparse_libctx = OSSL_LIB_CTX_new()) == NULL ||
 	    !OSSL_PROVIDER_add_builtin(certparse_libctx, CERTPARSE_PROVIDER,

@@ -27,7 +27,11 @@ int	 certparse_init(void);
 /* Exactly one certificate filling all len bytes, or NULL. */
 X509	*certparse_der(const unsigned char *der, size_t len);
 
-/* Frees the private context; for leak checkers at exit. */
+/*
+ * Frees the private context; for leak checkers at exit. Every certificate
+ * certparse_der returned must have been freed before: their keys belong
+ * to that context.
+ */
 void	 certparse_cleanup(void);
 
 /* 1 when the private context is in use (for tests and the start-up log). */

@@ -21,6 +21,7 @@ UNIT_TESTS = \
 	tests/unit/check_log \
 	tests/unit/check_config \
 	tests/unit/check_peercert \
+	tests/unit/check_certparse \
 	tests/unit/check_truststore \
 	tests/unit/check_csr \
 	tests/unit/check_policy \
@@ -60,6 +61,10 @@ tests_unit_check_config_LDADD = $(UNIT_LINK)
 tests_unit_check_peercert_SOURCES = tests/unit/check_peercert.c $(UNIT_PKI)
 tests_unit_check_peercert_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_peercert_LDADD = $(UNIT_LINK)
+
+tests_unit_check_certparse_SOURCES = tests/unit/check_certparse.c $(UNIT_PKI)
+tests_unit_check_certparse_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_check_certparse_LDADD = $(UNIT_LINK)
 
 tests_unit_check_truststore_SOURCES = tests/unit/check_truststore.c $(UNIT_PKI)
 tests_unit_check_truststore_CFLAGS = $(UNIT_COMPILE_FLAGS)
