@@ -13,6 +13,8 @@
  *   --mode keepalive  persistent HTTP/1.1 connections, one identity each
  *   --mode trivial    like new, against any responder that answers 200: the
  *                     TLS-handshake reference (bench/trivial-fcgi)
+ *   --mode trivial-keepalive  the same over kept-alive connections: what
+ *                     the front server and FastCGI cost per request alone
  *
  * Output: a human report, then one line "RESULT key=value ..." for scripts.
  * Exit status: 0 = no errors, 1 = some requests failed, 2 = setup error.
@@ -46,7 +48,20 @@
 #define MAX_REASONS	8
 #define RBUF_SIZE	(256 * 1024)
 
-enum mode { MODE_NEW, MODE_KEEPALIVE, MODE_TRIVIAL };
+enum mode { MODE_NEW, MODE_KEEPALIVE, MODE_TRIVIAL, MODE_TRIVIAL_KEEPALIVE };
+
+/* Trivial modes: any 200 will do (bench/trivial-fcgi); the transport's cost. */
+static int
+mode_is_trivial(enum mode m)
+{
+	return m == MODE_TRIVIAL || m == MODE_TRIVIAL_KEEPALIVE;
+}
+
+static int
+mode_is_keepalive(enum mode m)
+{
+	return m == MODE_KEEPALIVE || m == MODE_TRIVIAL_KEEPALIVE;
+}
 
 struct server_pid {
 	char			 name[32];
@@ -138,7 +153,7 @@ usage(FILE *f)
 "  --ca-cert FILE       EST CA: issued certificates must verify with it (PKI/ca_cert.pem)\n"
 "  --clients FILE       identity cache (PKI/bench-clients.pem); made when missing\n"
 "  --nclients N         distinct client identities (1000)\n"
-"  --mode M             new | keepalive | trivial (new)\n"
+"  --mode M             new | keepalive | trivial | trivial-keepalive (new)\n"
 "  --concurrency N      connections in flight (16)\n"
 "  --duration S         measured window in seconds (10; 0 = until --requests)\n"
 "  --requests N         stop after N requests (0 = duration-bound)\n"
@@ -429,7 +444,7 @@ check_response(struct run *r, size_t idx, const struct response *res,
 		    (const char *)res->body);
 		return -1;
 	}
-	if (o->mode == MODE_TRIVIAL)
+	if (mode_is_trivial(o->mode))
 		return 0;
 	if (strcmp(res->ctype, BENCH_CT_CERTS_ONLY) != 0) {
 		snprintf(why, whylen, "Content-Type \"%s\"", res->ctype);
@@ -461,7 +476,7 @@ worker_main(void *arg)
 	char			 why[300], head[512];
 	size_t			 idx, ci, need;
 	double			 t0, t1;
-	int			 hl, fresh = o->mode != MODE_KEEPALIVE, bad;
+	int			 hl, fresh = !mode_is_keepalive(o->mode), bad;
 
 	pthread_barrier_wait(&r->start);
 	for (;;) {
@@ -471,12 +486,12 @@ worker_main(void *arg)
 		idx = atomic_fetch_add(&r->next_req, 1);
 		if (idx >= r->limit) {
 			/* The pool ran out before the deadline or --requests. */
-			if (o->mode != MODE_TRIVIAL && idx >= r->ncsrs &&
+			if (!mode_is_trivial(o->mode) && idx >= r->ncsrs &&
 			    (o->requests == 0 || o->requests > r->ncsrs))
 				atomic_store(&r->exhausted, 1);
 			break;
 		}
-		ci = o->mode == MODE_TRIVIAL ? idx % r->ncsrs : idx;
+		ci = mode_is_trivial(o->mode) ? idx % r->ncsrs : idx;
 		csr = &r->csrs[ci];
 		hl = snprintf(head, sizeof(head), "POST %s HTTP/1.1\r\n"
 		    "Host: %s:%d\r\nUser-Agent: estload\r\n"
@@ -506,7 +521,7 @@ worker_main(void *arg)
 			bad = 3;
 		t1 = bench_now();
 		if (bad) {
-			if (r->slots != NULL && o->mode != MODE_TRIVIAL)
+			if (r->slots != NULL && !mode_is_trivial(o->mode))
 				r->slots[idx].state = 2;
 			add_reason(r, "%s", why);
 			conn_close(&c, 0);
@@ -736,7 +751,8 @@ read_pubkey(const char *path)
 static const char *
 mode_name(enum mode m)
 {
-	return m == MODE_NEW ? "new" : m == MODE_KEEPALIVE ? "keepalive" : "trivial";
+	return m == MODE_NEW ? "new" : m == MODE_KEEPALIVE ? "keepalive" :
+	    m == MODE_TRIVIAL ? "trivial" : "trivial-keepalive";
 }
 
 int
@@ -812,6 +828,8 @@ main(int argc, char *argv[])
 				o.mode = MODE_KEEPALIVE;
 			else if (strcmp(optarg, "trivial") == 0)
 				o.mode = MODE_TRIVIAL;
+			else if (strcmp(optarg, "trivial-keepalive") == 0)
+				o.mode = MODE_TRIVIAL_KEEPALIVE;
 			else {
 				usage(stderr);
 				return 2;
@@ -853,7 +871,7 @@ main(int argc, char *argv[])
 		snprintf(pathbuf[2], sizeof(pathbuf[2]), "%s/bench-clients.pem", o.pki);
 		if (o.cacert == NULL)
 			o.cacert = pathbuf[0];
-		if (o.ca_cert == NULL && o.mode != MODE_TRIVIAL)
+		if (o.ca_cert == NULL && !mode_is_trivial(o.mode))
 			o.ca_cert = pathbuf[1];
 		if (o.clients == NULL)
 			o.clients = pathbuf[2];
@@ -905,7 +923,7 @@ main(int argc, char *argv[])
 		goto out;
 
 	/* CSRs: made before the window, none of their cost lands in it. */
-	if (o.mode == MODE_TRIVIAL)
+	if (mode_is_trivial(o.mode))
 		r->ncsrs = 256;
 	else if (o.csrs > 0)
 		r->ncsrs = o.csrs;
@@ -914,7 +932,7 @@ main(int argc, char *argv[])
 	else
 		r->ncsrs = (size_t)(4000 * o.duration);
 	r->limit = o.requests > 0 ? o.requests : (size_t)-1;
-	if (o.mode != MODE_TRIVIAL && r->limit > r->ncsrs)
+	if (!mode_is_trivial(o.mode) && r->limit > r->ncsrs)
 		r->limit = r->ncsrs;
 	snprintf(prefix, sizeof(prefix), "bench-%lx-%lx", (unsigned long)time(NULL),
 	    (unsigned long)getpid());
@@ -927,7 +945,7 @@ main(int argc, char *argv[])
 	}
 	gen_s = bench_now() - gen0;
 	r->csrs = csrs;
-	if (o.mode != MODE_TRIVIAL && !o.inline_verify &&
+	if (!mode_is_trivial(o.mode) && !o.inline_verify &&
 	    (r->slots = calloc(r->ncsrs, sizeof(*r->slots))) == NULL)
 		goto out;
 
@@ -936,7 +954,7 @@ main(int argc, char *argv[])
 		char wprefix[80];
 
 		snprintf(wprefix, sizeof(wprefix), "%s-warm", prefix);
-		nwarm = o.mode == MODE_TRIVIAL ? 1 : o.warmup;
+		nwarm = mode_is_trivial(o.mode) ? 1 : o.warmup;
 		if ((warm = calloc(nwarm, sizeof(*warm))) == NULL ||
 		    bench_csrs_make(warm, nwarm, wprefix, o.gen_threads, 0, err,
 		    sizeof(err)) == -1) {
@@ -1016,11 +1034,11 @@ main(int argc, char *argv[])
 	    (size_t)atomic_load(&r->conns),
 	    atomic_load(&r->exhausted) ? "; CSR pool EXHAUSTED before the deadline "
 	    "(raise --csrs)" : "");
-	if (o.mode == MODE_KEEPALIVE)
+	if (mode_is_keepalive(o.mode))
 		printf("  keep-alive connections closed by the server: %zu\n",
 		    (size_t)atomic_load(&r->server_closes));
 	printf("  %s: %zu ok, %zu errors, %.1f/s\n",
-	    o.mode == MODE_TRIVIAL ? "requests" : "enrollments", ok, errors, rate);
+	    mode_is_trivial(o.mode) ? "requests" : "enrollments", ok, errors, rate);
 	printf("  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", p50 * 1e3,
 	    p90 * 1e3, p99 * 1e3, pmax * 1e3);
 	printf("  load generator CPU: %.2f s (%.0f us per request)\n", selfcpu,

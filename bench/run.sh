@@ -328,6 +328,12 @@ for c in $BENCH_CONCURRENCY; do
     load "trivial/new/c$c" "${common[@]}" --mode trivial --concurrency "$c" \
         --duration "$BENCH_SECONDS" --server-pids "$(server_pids trivial)"
 done
+# Kept alive: what lighttpd and the FastCGI exchange cost per request by
+# themselves, the part of the keepalive ratio no worker can remove.
+for c in $BENCH_CONCURRENCY; do
+    load "trivial/keepalive/c$c" "${common[@]}" --mode trivial-keepalive --concurrency "$c" \
+        --duration "$BENCH_SECONDS" --server-pids "$(server_pids trivial)"
+done
 stop_lighttpd
 stop_pool
 load_after=$(loadavg)
@@ -393,8 +399,15 @@ END {
         srv = num(r[row, "srv_us"])
         lt = num(r[row, "cpu_lighttpd_us"])
         wk = num(r[row, "cpu_estd_us"]) + num(r[row, "cpu_trivial_us"])
-        if (mode == "keepalive" && num(r[ca "/inproc", "cpu_us"]) > 0)
-            ratio = sprintf("server/in-process %.2f (<= 1.2)", srv / num(r[ca "/inproc", "cpu_us"]))
+        if (mode == "keepalive" && ca != "trivial" && num(r[ca "/inproc", "cpu_us"]) > 0) {
+            ip = num(r[ca "/inproc", "cpu_us"])
+            ratio = sprintf("server/in-process %.2f (<= 1.2)", srv / ip)
+            # The same with a worker that cost nothing beyond est_handle():
+            # in-process + what the trivial responder costs through lighttpd.
+            tk = num(r["trivial/keepalive/" conc, "srv_us"])
+            if (tk > 0)
+                ratio = ratio sprintf("; transport alone: %.2f", (ip + tk) / ip)
+        }
         if (mode == "new" && ca != "trivial" && num(r["trivial/new/" conc, "rate"]) > 0)
             ratio = sprintf("vs trivial %.2f (>= 0.75)", num(r[row, "rate"]) / num(r["trivial/new/" conc, "rate"]))
         if (num(r[row, "exhausted"]))

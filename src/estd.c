@@ -46,6 +46,7 @@ struct estd_worker {
 	struct buf		 body;	/* reused from request to request */
 	char			 path[EST_PATH_MAX + 1];
 	unsigned long		 served;
+	int			 stdin_done;	/* the request's stdin read to its end */
 };
 
 static void
@@ -103,8 +104,10 @@ estd_read_body(struct estd_worker *w, size_t max)
 			return 1;
 		n = FCGX_GetStr((char *)w->body.data + w->body.len,
 		    ESTD_READ_CHUNK, w->fcgi.in);
-		if (n <= 0)
+		if (n <= 0) {
+			w->stdin_done = FCGX_GetError(w->fcgi.in) == 0;
 			break;
+		}
 		w->body.len += (size_t)n;
 		if (w->body.len > max)
 			return 1;
@@ -191,10 +194,17 @@ estd_serve_one(struct estd_worker *w)
 		req.peer.cert_pem = cert;
 		req.peer.cert_pem_len = strlen(cert);
 	}
+	w->stdin_done = 0;
 	if (req.method != NULL && strcmp(req.method, "POST") == 0)
 		req.body_too_large = estd_read_body(w, w->svc->cfg->max_body);
-	else
+	else {
+		char probe[1];
+
 		buf_reset(&w->body);
+		/* Nothing is read from a GET but the end of its (empty) stdin. */
+		w->stdin_done = FCGX_GetStr(probe, sizeof(probe), w->fcgi.in) == 0 &&
+		    FCGX_GetError(w->fcgi.in) == 0;
+	}
 	req.body = w->body.data;
 	req.body_len = w->body.len;
 
@@ -436,6 +446,15 @@ estd_serve(struct estd_worker *w)
 		/* Hold signals while serving: no read is interrupted midway. */
 		sigprocmask(SIG_BLOCK, &held, NULL);
 		estd_serve_one(w);
+		/*
+		 * libfcgi's close shuts down the write side, then waits (poll)
+		 * for the front server to close first, so that input left unread
+		 * cannot reset the connection before the response is taken.
+		 * With all input read there is none: close at once, and go on
+		 * to the next connection instead of sleeping on this one.
+		 */
+		if (w->stdin_done)
+			FCGX_Detach(&w->fcgi);
 		FCGX_Finish_r(&w->fcgi);
 		sigprocmask(SIG_UNBLOCK, &held, NULL);
 	}
