@@ -47,10 +47,15 @@
 #include "benchlib.h"
 
 #define MAX_PROCS	64
+#define CHUNK		100	/* enrollments between two floor measurements */
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 struct child_result {
 	size_t	n, ok, errors;
-	double	cpu, wall;
+	double	cpu, wall;		/* of the enrollments only */
+	double	floor[3];		/* CPU s: CA sign, CSR verify, client verify */
+	size_t	floor_n;		/* floor enrollments measured */
 	long	rss0, rss1;
 	char	first_error[200];
 	int	done;
@@ -60,7 +65,6 @@ struct opts {
 	const char	*conf, *pki, *clients, *label, *ca_cert, *ca_key;
 	size_t		 nclients, requests, floor_samples;
 	int		 procs;
-	double		 floor_seconds;
 	int		 gen_threads;
 };
 
@@ -75,8 +79,10 @@ usage(FILE *f)
 "  --nclients N           distinct client identities (1000)\n"
 "  --procs N              processes, one per core (online CPUs)\n"
 "  --requests N           enrollments in all (10000), each with its own CSR\n"
-"  --floor-samples N      enrollments the crypto floor cycles over (2000)\n"
-"  --floor-seconds S      minimum CPU time of the floor measurement (1)\n"
+"  --floor-samples N      distinct CSRs and identities the crypto floor cycles\n"
+"                         over (2000). The floor is measured in every process\n"
+"                         between its enrollments: after each " STR(CHUNK) " of them,\n"
+"                         as many floor enrollments\n"
 "  --ca-cert FILE         the EST CA certificate (PKI/ca_cert.pem): issued\n"
 "                         certificates must verify with it\n"
 "  --ca-key FILE          its key, PEM (PKI/ca_key.pem), for the crypto floor\n"
@@ -85,11 +91,15 @@ usage(FILE *f)
 
 /* ---------------------------------------------------------- enrollments */
 
+struct floor_data;
+static int floor_run(const struct floor_data *, size_t, size_t, double[3],
+    char *, size_t);
+
 static void
 child_run(const struct opts *o, const struct est_service *svc,
     const struct bench_ident *ids, const struct bench_csr *csrs, int k,
     struct child_result *cr, double *lat, int ready_fd, int go_fd,
-    EVP_PKEY *ca_pub)
+    EVP_PKEY *ca_pub, const struct floor_data *fd)
 {
 	struct est_request	 req;
 	struct est_response	 res;
@@ -97,7 +107,7 @@ child_run(const struct opts *o, const struct est_service *svc,
 	size_t			*blen, i, j, mine = 0;
 	double			 c0, t0, t;
 	char			 why[300], go;
-	int			 P = o->procs;
+	int			 P = o->procs, floor_failed = 0;
 
 	for (i = (size_t)k; i < o->requests; i += (size_t)P)
 		mine++;
@@ -118,6 +128,22 @@ child_run(const struct opts *o, const struct est_service *svc,
 	t0 = bench_now();
 	for (i = (size_t)k, j = 0; i < o->requests; i += (size_t)P, j++) {
 		const struct bench_ident *id = &ids[i % o->nclients];
+
+		/* Every CHUNK enrollments, as many floor ones, timed apart. */
+		if (j > 0 && j % CHUNK == 0 && !floor_failed) {
+			cr->cpu += bench_cpu_self() - c0;
+			cr->wall += bench_now() - t0;
+			if (floor_run(fd, j - CHUNK + (size_t)k * 7919, CHUNK,
+			    cr->floor, why, sizeof(why)) == 0)
+				cr->floor_n += CHUNK;
+			else {
+				floor_failed = 1;
+				snprintf(cr->first_error, sizeof(cr->first_error),
+				    "%.190s", why);
+			}
+			c0 = bench_cpu_self();
+			t0 = bench_now();
+		}
 
 		t = bench_now();
 		memset(&req, 0, sizeof(req));
@@ -147,9 +173,23 @@ child_run(const struct opts *o, const struct est_service *svc,
 		est_response_free(&res);
 		lat[i] = bench_now() - t;
 	}
-	cr->cpu = bench_cpu_self() - c0;
-	cr->wall = bench_now() - t0;
+	cr->cpu += bench_cpu_self() - c0;
+	cr->wall += bench_now() - t0;
 	cr->n = mine;
+	/* The last chunk's floor. */
+	if (!floor_failed && j % CHUNK != 0 && j > 0) {
+		if (floor_run(fd, j - j % CHUNK + (size_t)k * 7919, j % CHUNK,
+		    cr->floor, why, sizeof(why)) == 0)
+			cr->floor_n += j % CHUNK;
+		else
+			snprintf(cr->first_error, sizeof(cr->first_error), "%.190s", why);
+	} else if (!floor_failed && j > 0) {
+		if (floor_run(fd, j - CHUNK + (size_t)k * 7919, CHUNK,
+		    cr->floor, why, sizeof(why)) == 0)
+			cr->floor_n += CHUNK;
+		else
+			snprintf(cr->first_error, sizeof(cr->first_error), "%.190s", why);
+	}
 	cr->rss1 = bench_proc_rss_kib(getpid());
 
 	/* The full check, outside the timed loop. */
@@ -176,22 +216,9 @@ child_run(const struct opts *o, const struct est_service *svc,
 
 struct floor_result {
 	double	sign_us, csr_us, client_us, total_us;
-	size_t	tbs_len, samples, passes;
+	size_t	tbs_len, samples, ops;
 	char	ca_desc[64];
 };
-
-static EVP_PKEY *
-read_private_key(const char *path)
-{
-	FILE		*f = fopen(path, "r");
-	EVP_PKEY	*k;
-
-	if (f == NULL)
-		return NULL;
-	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	fclose(f);
-	return k;
-}
 
 /* md for a signature algorithm nid (NULL when the key hashes internally). */
 static const EVP_MD *
@@ -236,160 +263,190 @@ hash(const EVP_MD *md, const uint8_t *in, size_t len, uint8_t *out, size_t *outl
 	return 0;
 }
 
-static int
-crypto_floor(const struct opts *o, const struct bench_ident *ids, const struct bench_csr *csrs, X509 *issued,
-    struct floor_result *fr, char *err, size_t errlen)
+/*
+ * What the floor needs, set up before timing and before the fork, so that
+ * each enrolling process measures the floor too, in chunks interleaved
+ * with its enrollments: both see the same machine at the same moments (a
+ * virtual machine's speed drifts with what its host does, and processes
+ * running side by side slow each other down).
+ */
+struct floor_data {
+	EVP_PKEY		*cakey, *bootpub;
+	X509			*boot;
+	EVP_PKEY_CTX		*sign_ctx, *boot_ctx, **csr_ctx;
+	struct signed_blob	*csr_blob, *cli_blob;
+	const EVP_MD		*ca_md;
+	uint8_t			*tbs, *sigbuf;
+	int			 tbs_len;
+	size_t			 M, sigmax;
+	char			 ca_desc[64];
+};
+
+static EVP_PKEY *
+read_private_key(const char *path)
 {
-	EVP_PKEY		*cakey = NULL, *bootpub = NULL;
-	EVP_PKEY_CTX		*sign_ctx = NULL, *boot_ctx = NULL, **csr_ctx = NULL;
-	struct signed_blob	*csr_blob = NULL, *cli_blob = NULL;
+	FILE		*f = fopen(path, "r");
+	EVP_PKEY	*k;
+
+	if (f == NULL)
+		return NULL;
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	return k;
+}
+
+static void
+floor_free(struct floor_data *fd)
+{
+	size_t i;
+
+	for (i = 0; fd->csr_ctx != NULL && i < fd->M; i++)
+		EVP_PKEY_CTX_free(fd->csr_ctx[i]);
+	for (i = 0; fd->csr_blob != NULL && i < fd->M; i++)
+		OPENSSL_free(fd->csr_blob[i].tbs);
+	for (i = 0; fd->cli_blob != NULL && i < fd->M; i++)
+		OPENSSL_free(fd->cli_blob[i].tbs);
+	free(fd->csr_ctx);
+	free(fd->csr_blob);
+	free(fd->cli_blob);
+	EVP_PKEY_CTX_free(fd->sign_ctx);
+	EVP_PKEY_CTX_free(fd->boot_ctx);
+	EVP_PKEY_free(fd->cakey);
+	EVP_PKEY_free(fd->bootpub);
+	X509_free(fd->boot);
+	OPENSSL_free(fd->tbs);
+	free(fd->sigbuf);
+	memset(fd, 0, sizeof(*fd));
+}
+
+static int
+floor_setup(const struct opts *o, const struct bench_ident *ids,
+    const struct bench_csr *csrs, X509 *issued, struct floor_data *fd,
+    char *err, size_t errlen)
+{
 	const ASN1_BIT_STRING	*sig;
 	const X509_ALGOR	*alg;
-	const EVP_MD		*ca_md;
-	uint8_t			*tbs = NULL, *sigbuf = NULL, dg[EVP_MAX_MD_SIZE];
-	X509			*boot = NULL;
 	FILE			*f;
 	char			 path[4096];
-	size_t			 i, M = o->floor_samples, dlen, siglen, sigmax;
-	double			 c0, ta = 0, tb = 0, tc = 0;
-	int			 tbs_len, rc = -1;
+	size_t			 i;
 
-	memset(fr, 0, sizeof(*fr));
-	if (M > o->requests)
-		M = o->requests;
-	if ((cakey = read_private_key(o->ca_key)) == NULL) {
+	memset(fd, 0, sizeof(*fd));
+	fd->M = o->floor_samples < o->requests ? o->floor_samples : o->requests;
+	if ((fd->cakey = read_private_key(o->ca_key)) == NULL) {
 		snprintf(err, errlen, "cannot read the CA key %s as a PEM file", o->ca_key);
-		goto out;
+		goto fail;
 	}
-	snprintf(fr->ca_desc, sizeof(fr->ca_desc), "%s-%d", EVP_PKEY_get0_type_name(cakey),
-	    EVP_PKEY_get_bits(cakey));
+	snprintf(fd->ca_desc, sizeof(fd->ca_desc), "%s-%d",
+	    EVP_PKEY_get0_type_name(fd->cakey), EVP_PKEY_get_bits(fd->cakey));
 	snprintf(path, sizeof(path), "%s/trust_store/bootstrap-ca.pem", o->pki);
 	if ((f = fopen(path, "r")) == NULL ||
-	    (boot = PEM_read_X509(f, NULL, NULL, NULL)) == NULL) {
+	    (fd->boot = PEM_read_X509(f, NULL, NULL, NULL)) == NULL) {
 		if (f != NULL)
 			fclose(f);
 		snprintf(err, errlen, "cannot read %.400s", path);
-		goto out;
+		goto fail;
 	}
 	fclose(f);
-	bootpub = X509_get_pubkey(boot);
+	fd->bootpub = X509_get_pubkey(fd->boot);
 
 	/* The TBSCertificate of a certificate estd issued: a realistic size. */
-	if ((tbs_len = i2d_re_X509_tbs(issued, &tbs)) <= 0) {
+	if ((fd->tbs_len = i2d_re_X509_tbs(issued, &fd->tbs)) <= 0) {
 		snprintf(err, errlen, "cannot encode a TBSCertificate");
-		goto out;
+		goto fail;
 	}
-	fr->tbs_len = (size_t)tbs_len;
-	ca_md = sig_md(X509_get_signature_nid(issued));
-	sigmax = (size_t)EVP_PKEY_get_size(cakey);
-	if ((sigbuf = malloc(sigmax)) == NULL ||
-	    (sign_ctx = op_ctx(cakey, ca_md, 1)) == NULL ||
-	    (boot_ctx = op_ctx(bootpub, NULL, 0)) == NULL) {
+	fd->ca_md = sig_md(X509_get_signature_nid(issued));
+	fd->sigmax = (size_t)EVP_PKEY_get_size(fd->cakey);
+	if ((fd->sigbuf = malloc(fd->sigmax)) == NULL ||
+	    (fd->sign_ctx = op_ctx(fd->cakey, fd->ca_md, 1)) == NULL ||
+	    (fd->boot_ctx = op_ctx(fd->bootpub, NULL, 0)) == NULL) {
 		snprintf(err, errlen, "cannot set up the CA key operations");
-		goto out;
+		goto fail;
 	}
-
-	csr_ctx = calloc(M, sizeof(*csr_ctx));
-	csr_blob = calloc(M, sizeof(*csr_blob));
-	cli_blob = calloc(M, sizeof(*cli_blob));
-	if (csr_ctx == NULL || csr_blob == NULL || cli_blob == NULL)
-		goto out;
-	for (i = 0; i < M; i++) {
-		X509_REQ *req = csrs[i].req;
-		X509 *cli = ids[i % o->nclients].cert;
+	fd->csr_ctx = calloc(fd->M, sizeof(*fd->csr_ctx));
+	fd->csr_blob = calloc(fd->M, sizeof(*fd->csr_blob));
+	fd->cli_blob = calloc(fd->M, sizeof(*fd->cli_blob));
+	if (fd->csr_ctx == NULL || fd->csr_blob == NULL || fd->cli_blob == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < fd->M; i++) {
+		X509_REQ	*req = csrs[i].req;
+		X509		*cli = ids[i % o->nclients].cert;
 
 		X509_REQ_get0_signature(req, &sig, &alg);
-		csr_blob[i].sig = sig->data;
-		csr_blob[i].sig_len = sig->length;
-		csr_blob[i].md = sig_md(OBJ_obj2nid(alg->algorithm));
-		csr_blob[i].tbs_len = i2d_re_X509_REQ_tbs(req, &csr_blob[i].tbs);
+		fd->csr_blob[i].sig = sig->data;
+		fd->csr_blob[i].sig_len = sig->length;
+		fd->csr_blob[i].md = sig_md(OBJ_obj2nid(alg->algorithm));
+		fd->csr_blob[i].tbs_len = i2d_re_X509_REQ_tbs(req, &fd->csr_blob[i].tbs);
 		X509_get0_signature(&sig, &alg, cli);
-		cli_blob[i].sig = sig->data;
-		cli_blob[i].sig_len = sig->length;
-		cli_blob[i].md = sig_md(X509_get_signature_nid(cli));
-		cli_blob[i].tbs_len = i2d_re_X509_tbs(cli, &cli_blob[i].tbs);
-		if (csr_blob[i].tbs_len <= 0 || cli_blob[i].tbs_len <= 0 ||
-		    csr_blob[i].md == NULL || cli_blob[i].md == NULL ||
-		    (csr_ctx[i] = op_ctx(csrs[i].key, csr_blob[i].md, 0)) == NULL) {
+		fd->cli_blob[i].sig = sig->data;
+		fd->cli_blob[i].sig_len = sig->length;
+		fd->cli_blob[i].md = sig_md(X509_get_signature_nid(cli));
+		fd->cli_blob[i].tbs_len = i2d_re_X509_tbs(cli, &fd->cli_blob[i].tbs);
+		if (fd->csr_blob[i].tbs_len <= 0 || fd->cli_blob[i].tbs_len <= 0 ||
+		    fd->csr_blob[i].md == NULL || fd->cli_blob[i].md == NULL ||
+		    (fd->csr_ctx[i] = op_ctx(csrs[i].key, fd->csr_blob[i].md, 0)) == NULL) {
 			snprintf(err, errlen, "cannot set up floor sample %zu", i);
-			goto out;
+			goto fail;
 		}
 	}
-
-	/* Timed passes until enough CPU time has been spent. */
-	do {
-		c0 = bench_cpu_self();
-		for (i = 0; i < M; i++) {
-			siglen = sigmax;
-			if (hash(ca_md != NULL ? ca_md : EVP_sha256(), tbs,
-			    (size_t)tbs_len, dg, &dlen) == -1 ||
-			    EVP_PKEY_sign(sign_ctx, sigbuf, &siglen, dg, dlen) != 1) {
-				snprintf(err, errlen, "CA signature failed");
-				goto out;
-			}
-		}
-		ta += bench_cpu_self() - c0;
-		c0 = bench_cpu_self();
-		for (i = 0; i < M; i++)
-			if (hash(csr_blob[i].md, csr_blob[i].tbs, (size_t)csr_blob[i].tbs_len,
-			    dg, &dlen) == -1 || EVP_PKEY_verify(csr_ctx[i], csr_blob[i].sig,
-			    (size_t)csr_blob[i].sig_len, dg, dlen) != 1) {
-				snprintf(err, errlen, "CSR %zu signature does not verify", i);
-				goto out;
-			}
-		tb += bench_cpu_self() - c0;
-		c0 = bench_cpu_self();
-		for (i = 0; i < M; i++)
-			if (hash(cli_blob[i].md, cli_blob[i].tbs, (size_t)cli_blob[i].tbs_len,
-			    dg, &dlen) == -1 || EVP_PKEY_verify(boot_ctx, cli_blob[i].sig,
-			    (size_t)cli_blob[i].sig_len, dg, dlen) != 1) {
-				snprintf(err, errlen, "client certificate %zu signature "
-				    "does not verify", i);
-				goto out;
-			}
-		tc += bench_cpu_self() - c0;
-		fr->passes++;
-	} while (ta + tb + tc < o->floor_seconds && fr->passes < 1000);
-	fr->samples = M;
-	fr->sign_us = ta * 1e6 / (double)(M * fr->passes);
-	fr->csr_us = tb * 1e6 / (double)(M * fr->passes);
-	fr->client_us = tc * 1e6 / (double)(M * fr->passes);
-	fr->total_us = fr->sign_us + fr->csr_us + fr->client_us;
-	rc = 0;
-out:
-	if (rc == -1 && err[0] == '\0')
-		snprintf(err, errlen, "out of memory");
+	return 0;
+fail:
 	ERR_clear_error();
-	for (i = 0; csr_ctx != NULL && i < M; i++)
-		EVP_PKEY_CTX_free(csr_ctx[i]);
-	for (i = 0; csr_blob != NULL && i < M; i++)
-		OPENSSL_free(csr_blob[i].tbs);
-	for (i = 0; cli_blob != NULL && i < M; i++)
-		OPENSSL_free(cli_blob[i].tbs);
-	free(csr_ctx);
-	free(csr_blob);
-	free(cli_blob);
-	EVP_PKEY_CTX_free(sign_ctx);
-	EVP_PKEY_CTX_free(boot_ctx);
-	EVP_PKEY_free(cakey);
-	EVP_PKEY_free(bootpub);
-	X509_free(boot);
-	OPENSSL_free(tbs);
-	free(sigbuf);
-	return rc;
+	floor_free(fd);
+	return -1;
 }
 
-/* The mean of two floor measurements. */
-static void
-floor_mean(const struct floor_result *a, const struct floor_result *b,
-    struct floor_result *m)
+/*
+ * count floor enrollments from sample start on: their CA signatures, CSR
+ * verifications and client certificate verifications, whose CPU seconds
+ * are added to t[0], t[1] and t[2].
+ */
+static int
+floor_run(const struct floor_data *fd, size_t start, size_t count, double t[3],
+    char *err, size_t errlen)
 {
-	*m = *a;
-	m->passes = a->passes + b->passes;
-	m->sign_us = (a->sign_us + b->sign_us) / 2;
-	m->csr_us = (a->csr_us + b->csr_us) / 2;
-	m->client_us = (a->client_us + b->client_us) / 2;
-	m->total_us = m->sign_us + m->csr_us + m->client_us;
+	uint8_t	 dg[EVP_MAX_MD_SIZE];
+	size_t	 k, i, dlen, siglen;
+	double	 c0;
+
+	c0 = bench_cpu_self();
+	for (k = 0; k < count; k++) {
+		siglen = fd->sigmax;
+		if (hash(fd->ca_md != NULL ? fd->ca_md : EVP_sha256(), fd->tbs,
+		    (size_t)fd->tbs_len, dg, &dlen) == -1 ||
+		    EVP_PKEY_sign(fd->sign_ctx, fd->sigbuf, &siglen, dg, dlen) != 1) {
+			snprintf(err, errlen, "floor: CA signature failed");
+			return -1;
+		}
+	}
+	t[0] += bench_cpu_self() - c0;
+	c0 = bench_cpu_self();
+	for (k = 0; k < count; k++) {
+		i = (start + k) % fd->M;
+		if (hash(fd->csr_blob[i].md, fd->csr_blob[i].tbs,
+		    (size_t)fd->csr_blob[i].tbs_len, dg, &dlen) == -1 ||
+		    EVP_PKEY_verify(fd->csr_ctx[i], fd->csr_blob[i].sig,
+		    (size_t)fd->csr_blob[i].sig_len, dg, dlen) != 1) {
+			snprintf(err, errlen, "floor: CSR %zu signature does not verify", i);
+			return -1;
+		}
+	}
+	t[1] += bench_cpu_self() - c0;
+	c0 = bench_cpu_self();
+	for (k = 0; k < count; k++) {
+		i = (start + k) % fd->M;
+		if (hash(fd->cli_blob[i].md, fd->cli_blob[i].tbs,
+		    (size_t)fd->cli_blob[i].tbs_len, dg, &dlen) == -1 ||
+		    EVP_PKEY_verify(fd->boot_ctx, fd->cli_blob[i].sig,
+		    (size_t)fd->cli_blob[i].sig_len, dg, dlen) != 1) {
+			snprintf(err, errlen, "floor: client certificate %zu signature "
+			    "does not verify", i);
+			return -1;
+		}
+	}
+	t[2] += bench_cpu_self() - c0;
+	return 0;
 }
 
 /* One enrollment in this process, to get an issued certificate to look at. */
@@ -432,7 +489,6 @@ main(int argc, char *argv[])
 		{ "procs", required_argument, NULL, 'j' },
 		{ "requests", required_argument, NULL, 'n' },
 		{ "floor-samples", required_argument, NULL, 'f' },
-		{ "floor-seconds", required_argument, NULL, 'F' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "ca-cert", required_argument, NULL, 'A' },
 		{ "ca-key", required_argument, NULL, 'K' },
@@ -446,7 +502,10 @@ main(int argc, char *argv[])
 	struct bench_ident	*ids = NULL;
 	struct bench_csr	*csrs = NULL;
 	struct child_result	*cr = MAP_FAILED;
-	struct floor_result	 fr, fr_before, fr_after;
+	struct floor_result	 fr;
+	struct floor_data	 fd;
+	double			 floor_cpu[3] = { 0, 0, 0 };
+	size_t			 floor_n = 0;
 	double			*lat = MAP_FAILED, gen0, gen_s, wall = 0, cpu = 0;
 	double			 rate = 0, cpu_us = 0, p50 = 0, p90 = 0, p99 = 0, load1;
 	size_t			 i, ok = 0, errors = 0, n = 0;
@@ -465,7 +524,6 @@ main(int argc, char *argv[])
 	o.nclients = 1000;
 	o.requests = 10000;
 	o.floor_samples = 2000;
-	o.floor_seconds = 1.0;
 	o.label = "-";
 	o.gen_threads = 2;
 	o.procs = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -478,7 +536,6 @@ main(int argc, char *argv[])
 		case 'j': o.procs = atoi(optarg); break;
 		case 'n': o.requests = strtoul(optarg, NULL, 10); break;
 		case 'f': o.floor_samples = strtoul(optarg, NULL, 10); break;
-		case 'F': o.floor_seconds = atof(optarg); break;
 		case 'l': o.label = optarg; break;
 		case 'A': o.ca_cert = optarg; break;
 		case 'K': o.ca_key = optarg; break;
@@ -512,6 +569,7 @@ main(int argc, char *argv[])
 	diag_init(&d);
 	config_defaults(&cfg);
 	memset(&svc, 0, sizeof(svc));
+	memset(&fd, 0, sizeof(fd));
 	if (config_load(&cfg, o.conf, &d) == -1 || service_load(&svc, &cfg, &d) == -1) {
 		for (i = 0; i < d.n; i++)
 			fprintf(stderr, "inproc: %s\n", d.msgs[i]);
@@ -555,20 +613,17 @@ main(int argc, char *argv[])
 	}
 	memset(cr, 0, sizeof(*cr) * (size_t)o.procs);
 
-	/*
-	 * The crypto floor, in this (parent) process, before and after the
-	 * children: this machine's speed drifts (a virtual machine shares its
-	 * host), and the mean of two measurements that bracket the in-process
-	 * run is what that run is compared with.
-	 */
+	/* The floor's keys and samples, inherited by the enrolling processes. */
 	err[0] = '\0';
 	if ((issued = sample_issue(&svc, &ids[0], &csrs[0], ca_pub, err,
-	    sizeof(err))) == NULL)
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "inproc: sample enrollment for the floor failed: %s\n", err);
-	else if (crypto_floor(&o, ids, csrs, issued, &fr_before, err, sizeof(err)) == -1)
+		goto out;
+	}
+	if (floor_setup(&o, ids, csrs, issued, &fd, err, sizeof(err)) == -1) {
 		fprintf(stderr, "inproc: crypto floor: %s\n", err);
-	else
-		floor_ok = 1;
+		goto out;
+	}
 	fflush(NULL);
 	for (k = 0; k < o.procs; k++) {
 		if ((pids[k] = fork()) == -1) {
@@ -581,7 +636,7 @@ main(int argc, char *argv[])
 			close(ready[0]);
 			close(go[1]);
 			child_run(&o, &svc, ids, csrs, k, &cr[k], lat, ready[1], go[0],
-			    ca_pub);
+			    ca_pub, &fd);
 			_exit(0);
 		}
 	}
@@ -609,6 +664,9 @@ main(int argc, char *argv[])
 		ok += cr[k].ok;
 		errors += cr[k].errors;
 		cpu += cr[k].cpu;
+		for (i = 0; i < 3; i++)
+			floor_cpu[i] += cr[k].floor[i];
+		floor_n += cr[k].floor_n;
 		if (cr[k].wall > wall)
 			wall = cr[k].wall;
 		if (first_error == NULL && cr[k].first_error[0] != '\0')
@@ -622,13 +680,18 @@ main(int argc, char *argv[])
 		p99 = bench_percentile(lat, o.requests, 99);
 	}
 
-	if (floor_ok && crypto_floor(&o, ids, csrs, issued, &fr_after, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "inproc: crypto floor: %s\n", err);
-		floor_ok = 0;
+	if (n > 0 && floor_n == n) {
+		memset(&fr, 0, sizeof(fr));
+		snprintf(fr.ca_desc, sizeof(fr.ca_desc), "%s", fd.ca_desc);
+		fr.tbs_len = (size_t)fd.tbs_len;
+		fr.samples = fd.M;
+		fr.ops = floor_n;
+		fr.sign_us = floor_cpu[0] * 1e6 / (double)floor_n;
+		fr.csr_us = floor_cpu[1] * 1e6 / (double)floor_n;
+		fr.client_us = floor_cpu[2] * 1e6 / (double)floor_n;
+		fr.total_us = fr.sign_us + fr.csr_us + fr.client_us;
+		floor_ok = 1;
 	}
-	if (floor_ok)
-		floor_mean(&fr_before, &fr_after, &fr);
 
 	bench_machine_line(machine, sizeof(machine));
 	printf("inproc %s: %d process(es), %zu enrollments through est_handle (%s)\n",
@@ -645,13 +708,13 @@ main(int argc, char *argv[])
 	if (first_error != NULL)
 		printf("  first error: %s\n", first_error);
 	if (floor_ok)
-		printf("  crypto floor (%s CA, TBS %zu bytes, %zu samples x %zu passes, "
-		    "%.1f us before and %.1f us after the in-process run): "
-		    "CA sign %.1f + CSR verify %.1f + client cert verify %.1f = %.1f us "
-		    "per enrollment; in-process/floor = %.2f\n", fr.ca_desc, fr.tbs_len,
-		    fr.samples, fr.passes, fr_before.total_us, fr_after.total_us,
-		    fr.sign_us, fr.csr_us, fr.client_us,
-		    fr.total_us, fr.total_us > 0 ? cpu_us / fr.total_us : 0);
+		printf("  crypto floor (%s CA, TBS %zu bytes, %zu samples; %zu floor "
+		    "enrollments measured in the same processes, in chunks of %d "
+		    "between the real ones): CA sign %.1f + CSR verify %.1f + client "
+		    "cert verify %.1f = %.1f us per enrollment; in-process/floor = %.2f\n",
+		    fr.ca_desc, fr.tbs_len, fr.samples, fr.ops, CHUNK, fr.sign_us,
+		    fr.csr_us, fr.client_us, fr.total_us,
+		    fr.total_us > 0 ? cpu_us / fr.total_us : 0);
 	printf("RESULT label=%s mode=inproc procs=%d ok=%zu errors=%zu secs=%.3f "
 	    "rate=%.1f cpu_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f load1=%.2f",
 	    o.label, o.procs, ok, errors, wall, rate, cpu_us, p50 * 1e6, p90 * 1e6,
@@ -670,6 +733,7 @@ main(int argc, char *argv[])
 	rc = errors > 0 || ok != o.requests || !floor_ok ? 1 : 0;
 out:
 	fflush(stdout);
+	floor_free(&fd);
 	X509_free(issued);
 	EVP_PKEY_free(ca_pub);
 	if (cr != MAP_FAILED)

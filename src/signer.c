@@ -18,6 +18,12 @@
 struct signer {
 	EVP_PKEY	*key;
 	const EVP_MD	*md;	/* NULL for keys that hash internally (Ed25519) */
+	/*
+	 * A signing context set up once (key, digest, algorithm) and copied
+	 * for each certificate, rather than set up anew each time; NULL when
+	 * the key's provider cannot copy one, and X509_sign is used.
+	 */
+	EVP_MD_CTX	*proto;
 };
 
 /* The digest that matches the key's strength, as CAs conventionally pick it. */
@@ -114,6 +120,11 @@ signer_open(const char *uri, struct diag *d)
 	}
 	s->key = key;
 	s->md = signer_pick_digest(key);
+	if ((s->proto = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestSignInit(s->proto, NULL, s->md, NULL, key) != 1) {
+		EVP_MD_CTX_free(s->proto);
+		s->proto = NULL;
+	}
 out:
 	ERR_clear_error();
 	OSSL_STORE_close(store);
@@ -125,6 +136,7 @@ signer_free(struct signer *s)
 {
 	if (s == NULL)
 		return;
+	EVP_MD_CTX_free(s->proto);
 	EVP_PKEY_free(s->key);
 	free(s);
 }
@@ -141,10 +153,19 @@ signer_matches(const struct signer *s, X509 *cert)
 int
 signer_sign_cert(const struct signer *s, X509 *cert)
 {
-	if (X509_sign(cert, s->key, s->md) <= 0) {
+	EVP_MD_CTX	*ctx;
+	int		 ok = 0;
+
+	if (s->proto != NULL && (ctx = EVP_MD_CTX_new()) != NULL) {
+		ok = EVP_MD_CTX_copy_ex(ctx, s->proto) == 1 &&
+		    X509_sign_ctx(cert, ctx) > 0;
+		EVP_MD_CTX_free(ctx);
+	}
+	if (!ok && X509_sign(cert, s->key, s->md) <= 0) {
 		ERR_clear_error();
 		return -1;
 	}
+	ERR_clear_error();
 	return 0;
 }
 
