@@ -155,8 +155,8 @@ read_cert(const char *path)
 	return x;
 }
 
-static EVP_PKEY *
-read_key(const char *path)
+EVP_PKEY *
+bench_read_key(const char *path)
 {
 	FILE		*f = fopen(path, "r");
 	EVP_PKEY	*k;
@@ -233,7 +233,7 @@ bench_idents_load(const char *cache, const char *pki, size_t n,
 			goto out;
 		}
 		snprintf(path, sizeof(path), "%s/bootstrap-ca.key", pki);
-		if ((cakey = read_key(path)) == NULL) {
+		if ((cakey = bench_read_key(path)) == NULL) {
 			seterr(err, errlen, "cannot read %s", path);
 			goto out;
 		}

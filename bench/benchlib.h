@@ -61,6 +61,8 @@ int	bench_check_certs_only(const uint8_t *b64, size_t len, const uint8_t *spki,
 	    size_t spki_len, EVP_PKEY *ca, X509 **issued, char *why, size_t whylen);
 
 /* Base64 (with or without line breaks) to bytes; -1 on bad input. */
+/* A PEM private key file, or NULL. */
+EVP_PKEY *bench_read_key(const char *path);
 int	bench_b64_decode(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen);
 
 /* /proc/PID/stat utime+stime in clock ticks; -1 if the process is gone. */

@@ -48,6 +48,7 @@
 
 #define MAX_PROCS	64
 #define CHUNK		100	/* enrollments between two floor measurements */
+#define FLOOR_OFFSET	7919	/* a prime: each process starts on other floor samples */
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
 
@@ -104,7 +105,7 @@ child_run(const struct opts *o, const struct est_service *svc,
 	struct est_request	 req;
 	struct est_response	 res;
 	uint8_t			**bodies;
-	size_t			*blen, i, j, mine = 0;
+	size_t			*blen, i, j, last, mine = 0;
 	double			 c0, t0, t;
 	char			 why[300], go;
 	int			 P = o->procs, floor_failed = 0;
@@ -133,7 +134,7 @@ child_run(const struct opts *o, const struct est_service *svc,
 		if (j > 0 && j % CHUNK == 0 && !floor_failed) {
 			cr->cpu += bench_cpu_self() - c0;
 			cr->wall += bench_now() - t0;
-			if (floor_run(fd, j - CHUNK + (size_t)k * 7919, CHUNK,
+			if (floor_run(fd, j - CHUNK + (size_t)k * FLOOR_OFFSET, CHUNK,
 			    cr->floor, why, sizeof(why)) == 0)
 				cr->floor_n += CHUNK;
 			else {
@@ -176,17 +177,12 @@ child_run(const struct opts *o, const struct est_service *svc,
 	cr->cpu += bench_cpu_self() - c0;
 	cr->wall += bench_now() - t0;
 	cr->n = mine;
-	/* The last chunk's floor. */
-	if (!floor_failed && j % CHUNK != 0 && j > 0) {
-		if (floor_run(fd, j - j % CHUNK + (size_t)k * 7919, j % CHUNK,
-		    cr->floor, why, sizeof(why)) == 0)
-			cr->floor_n += j % CHUNK;
-		else
-			snprintf(cr->first_error, sizeof(cr->first_error), "%.190s", why);
-	} else if (!floor_failed && j > 0) {
-		if (floor_run(fd, j - CHUNK + (size_t)k * 7919, CHUNK,
-		    cr->floor, why, sizeof(why)) == 0)
-			cr->floor_n += CHUNK;
+	/* The floor of the last chunk, full or not. */
+	last = j % CHUNK != 0 ? j % CHUNK : CHUNK;
+	if (!floor_failed && j > 0) {
+		if (floor_run(fd, j - last + (size_t)k * FLOOR_OFFSET, last, cr->floor,
+		    why, sizeof(why)) == 0)
+			cr->floor_n += last;
 		else
 			snprintf(cr->first_error, sizeof(cr->first_error), "%.190s", why);
 	}
@@ -282,19 +278,6 @@ struct floor_data {
 	char			 ca_desc[64];
 };
 
-static EVP_PKEY *
-read_private_key(const char *path)
-{
-	FILE		*f = fopen(path, "r");
-	EVP_PKEY	*k;
-
-	if (f == NULL)
-		return NULL;
-	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	fclose(f);
-	return k;
-}
-
 static void
 floor_free(struct floor_data *fd)
 {
@@ -332,7 +315,7 @@ floor_setup(const struct opts *o, const struct bench_ident *ids,
 
 	memset(fd, 0, sizeof(*fd));
 	fd->M = o->floor_samples < o->requests ? o->floor_samples : o->requests;
-	if ((fd->cakey = read_private_key(o->ca_key)) == NULL) {
+	if ((fd->cakey = bench_read_key(o->ca_key)) == NULL) {
 		snprintf(err, errlen, "cannot read the CA key %s as a PEM file", o->ca_key);
 		goto fail;
 	}
