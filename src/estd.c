@@ -46,6 +46,7 @@ struct estd_worker {
 	struct buf		 body;	/* reused from request to request */
 	char			 path[EST_PATH_MAX + 1];
 	unsigned long		 served;
+	pid_t			 pid;		/* for request ids */
 	int			 stdin_done;	/* the request's stdin read to its end */
 };
 
@@ -214,7 +215,7 @@ estd_serve_one(struct estd_worker *w)
 
 	log_msg(res.status < 500 ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR,
 	    "req=%lx.%lu label=%s op=%s method=%s client=\"%s\" status=%d "
-	    "ms=%.2f %s", (unsigned long)getpid(), w->served,
+	    "ms=%.2f %s", (unsigned long)w->pid, w->served,
 	    res.label ? res.label : "-", est_op_name(res.op),
 	    req.method ? req.method : "-", res.identity, res.status,
 	    estd_ms_since(&t0), res.reason);
@@ -422,6 +423,7 @@ estd_serve(struct estd_worker *w)
 	int	 rc;
 
 	buf_init(&w->body);
+	w->pid = getpid();
 	if (FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&w->fcgi, FCGI_LISTENSOCK_FILENO,
 	    FCGI_FAIL_ACCEPT_ON_INTR) != 0) {

@@ -15,6 +15,7 @@
 static enum log_target	log_target = LOG_TARGET_STDERR;
 static enum log_level	log_threshold = LOG_LEVEL_INFO;
 static const char	*log_ident = "estd";
+static long		 log_pid;	/* a syscall saved per line */
 
 static const char *const log_level_names[LOG_LEVEL_MAX] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -34,6 +35,7 @@ void
 log_open(const char *ident, enum log_target target, enum log_level level)
 {
 	log_ident = ident;
+	log_pid = (long)getpid();
 	log_target = target;
 	log_threshold = level;
 	if (target == LOG_TARGET_SYSLOG)
@@ -125,6 +127,6 @@ log_msg(enum log_level level, const char *fmt, ...)
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s[%ld] %s: %s\n", stamp, log_ident, (long)getpid(),
-	    log_level_names[level], clean);
+	fprintf(stderr, "%s %s[%ld] %s: %s\n", stamp, log_ident, log_pid != 0 ?
+	    log_pid : (long)getpid(), log_level_names[level], clean);
 }
