@@ -128,6 +128,7 @@ b64_decode(const uint8_t *in, size_t len, struct buf *out)
 		break;
 	}
 	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';	/* as buf_append leaves it */
 	return B64_OK;
 }
 

@@ -110,8 +110,10 @@ pkcs7_certs_only_der(X509 *const *certs, size_t n, struct buf *out)
 		goto out;
 	rc = 0;
 out:
-	if (rc != 0)
+	if (rc != 0 && out->data != NULL) {
 		out->len = out_len;	/* nothing appended on failure */
+		out->data[out->len] = '\0';
+	}
 	ERR_clear_error();
 	buf_free(&certder);
 	return rc;
