@@ -34,4 +34,7 @@ bench: src/estd $(noinst_PROGRAMS)
 bench-memory: src/estd $(noinst_PROGRAMS)
 	$(BENCH_ENV) $(SHELL) '$(abs_top_srcdir)/bench/run.sh' memory
 
-.PHONY: bench bench-memory
+bench-deploy: src/estd $(noinst_PROGRAMS)
+	$(BENCH_ENV) $(SHELL) '$(abs_top_srcdir)/bench/run.sh' deploy
+
+.PHONY: bench bench-memory bench-deploy

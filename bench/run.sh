@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run.sh matrix|memory: the driver behind "make bench" and "make bench-memory".
+# run.sh matrix|memory|deploy: the driver behind "make bench", "make bench-memory"
+# and "make bench-deploy".
 #
 # It makes demo PKIs with tests/demo-pki.sh, starts its own deployment (estd
 # workers under spawn-fcgi + multiwatch, lighttpd -D with lighttpd/lighttpd.conf,
@@ -18,6 +19,8 @@
 #   BENCH_INPROC_REQUESTS=10000   enrollments of the in-process row
 #   BENCH_PROCS=<online CPUs>     processes of the in-process row
 #   BENCH_MEMORY_REQUESTS=100000  enrollments of "make bench-memory"
+#   BENCH_DEPLOY_VARIANTS="..."   variants "make bench-deploy" compares (see deploy_variant)
+#   BENCH_DEPLOY_ROUNDS=3         times the whole list is run (the machine's drift shows)
 #   BENCH_DIR=                    work directory; kept (and reused as a cache of PKIs and
 #                                 client identities) when set, else a temporary one is removed
 # Exit status: 0 = all rows ran without errors; 1 = some request failed; 2 = set-up error.
@@ -26,7 +29,7 @@ set -uo pipefail
 PATH=$PATH:/usr/sbin:/sbin
 
 what=${1:-matrix}
-case $what in matrix|memory) ;; *) echo "usage: $0 matrix|memory" >&2; exit 2 ;; esac
+case $what in matrix|memory|deploy) ;; *) echo "usage: $0 matrix|memory|deploy" >&2; exit 2 ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=${top_srcdir:-$here/..}
@@ -42,6 +45,8 @@ BENCH_CLIENTS=${BENCH_CLIENTS:-1000}
 BENCH_INPROC_REQUESTS=${BENCH_INPROC_REQUESTS:-10000}
 BENCH_PROCS=${BENCH_PROCS:-$(getconf _NPROCESSORS_ONLN)}
 BENCH_MEMORY_REQUESTS=${BENCH_MEMORY_REQUESTS:-100000}
+BENCH_DEPLOY_VARIANTS=${BENCH_DEPLOY_VARIANTS:-shipped workers=1 workers=3 workers=4 tickets=2 lighttpd-processes=2 tcp-socket}
+BENCH_DEPLOY_ROUNDS=${BENCH_DEPLOY_ROUNDS:-3}
 
 die() { echo "bench: $*" >&2; exit 2; }
 for prog in lighttpd spawn-fcgi; do
@@ -130,24 +135,28 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM HUP
 
-# start_pool BINARY [ARGS...]: BENCH_WORKERS workers on $EST_FCGI_SOCKET
+# start_pool BINARY [ARGS...]: BENCH_WORKERS workers on $EST_FCGI_SOCKET, or on
+# 127.0.0.1:$POOL_TCP_PORT when that is set (make bench-deploy's TCP variant)
 start_pool() {
-    local _
+    local _ listen=(-s "$EST_FCGI_SOCKET" -M 0600)
     rm -f "$EST_FCGI_SOCKET"
+    [ -z "${POOL_TCP_PORT:-}" ] || listen=(-a 127.0.0.1 -p "$POOL_TCP_PORT")
     if command -v multiwatch > /dev/null 2>&1; then
-        setsid spawn-fcgi -n -s "$EST_FCGI_SOCKET" -M 0600 -- \
+        setsid spawn-fcgi -n "${listen[@]}" -- \
             "$(command -v multiwatch)" -f "$BENCH_WORKERS" -- "$@" \
             >> "$RUN/worker.log" 2>&1 < /dev/null &
         pool_pid=$!
     else
         # shellcheck disable=SC2016,SC2094 # the inner shell expands them; worker.log is only appended to
-        spawn-fcgi -s "$EST_FCGI_SOCKET" -M 0600 -F "$BENCH_WORKERS" -P "$RUN/pool.pids" -- \
+        spawn-fcgi "${listen[@]}" -F "$BENCH_WORKERS" -P "$RUN/pool.pids" -- \
             /bin/sh -c 'log=$1; shift; exec "$@" 2>> "$log"' sh "$RUN/worker.log" "$@" \
             >> "$RUN/worker.log" 2>&1 < /dev/null
         pool_pids=$(cat "$RUN/pool.pids" 2> /dev/null)
     fi
     for _ in $(seq 100); do
-        if [ -S "$EST_FCGI_SOCKET" ] && [ "$(worker_pids | wc -w)" -ge "$BENCH_WORKERS" ]; then
+        if { [ -S "$EST_FCGI_SOCKET" ] || { [ -n "${POOL_TCP_PORT:-}" ] &&
+            (exec 3<> "/dev/tcp/127.0.0.1/$POOL_TCP_PORT") 2> /dev/null; }; } &&
+            [ "$(worker_pids | wc -w)" -ge "$BENCH_WORKERS" ]; then
             return 0
         fi
         sleep 0.1
@@ -176,7 +185,7 @@ start_lighttpd() { # start_lighttpd PKI
             continue # something listens there already
         fi
         : > "$RUN/lighttpd-error.log"
-        setsid lighttpd -D -f "$top_srcdir/lighttpd/lighttpd.conf" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
+        setsid lighttpd -D -f "${LIGHTTPD_CONF:-$top_srcdir/lighttpd/lighttpd.conf}" >> "$RUN/lighttpd.out" 2>&1 < /dev/null &
         lighttpd_pid=$!
         for _ in $(seq 50); do
             kill -0 "$lighttpd_pid" 2> /dev/null || break
@@ -272,6 +281,112 @@ if [ "$what" = memory ]; then
             errors = v["errors"]
         }
         END { exit errors > 0 ? 1 : 0 }' "$RESULTS"
+    rc=$?
+    [ "$setup_errors" -eq 0 ] || exit 2
+    exit $rc
+fi
+
+# ============================================================== deploy
+# The deployment defaults of lighttpd/est.conf and fcgi-conf/estd.default,
+# each changed alone against the shipped set-up (P-256 CA): the rows behind
+# the figures in their comments.
+#
+# deploy_variant NAME: sets workers, and writes $RUN/conf/ (lighttpd.conf and
+# est.conf) with the one change NAME stands for.
+deploy_variant() {
+    local conf=$RUN/conf
+    rm -rf "$conf"
+    mkdir -p "$conf"
+    cp "$top_srcdir/lighttpd/lighttpd.conf" "$top_srcdir/lighttpd/est.conf" "$conf/"
+    LIGHTTPD_CONF=$conf/lighttpd.conf
+    POOL_TCP_PORT=
+    BENCH_WORKERS=$deploy_workers
+    case $1 in
+        shipped) ;;
+        workers=*) BENCH_WORKERS=${1#workers=} ;;
+        tickets=2) # OpenSSL's default: two session tickets after each handshake
+            sed -i 's/, "NumTickets" => "0"//' "$conf/est.conf" ;;
+        lighttpd-processes=2) echo 'server.max-worker = 2' >> "$conf/lighttpd.conf" ;;
+        tcp-socket)
+            POOL_TCP_PORT=$((30000 + RANDOM % 20000))
+            while (exec 3<> "/dev/tcp/127.0.0.1/$POOL_TCP_PORT") 2> /dev/null; do
+                POOL_TCP_PORT=$((30000 + RANDOM % 20000))
+            done
+            sed -i "s|\"socket\"      => var.est_fcgi_socket,|\"host\" => \"127.0.0.1\", \"port\" => $POOL_TCP_PORT,|" \
+                "$conf/est.conf" ;;
+        *) die "unknown deploy variant $1" ;;
+    esac
+    # The edits must have taken: est.conf may change shape one day.
+    case $1 in
+        tickets=2) ! grep -q '"NumTickets" => "0"' "$conf/est.conf" || die "variant $1 not applied" ;;
+        tcp-socket) grep -q '"port" =>' "$conf/est.conf" || die "variant $1 not applied" ;;
+    esac
+}
+
+if [ "$what" = deploy ]; then
+    pki=$W/pki-ec
+    make_pki "$pki" ec
+    deploy_workers=$BENCH_WORKERS
+    # Rounds over the whole list, so that a variant and the shipped set-up are
+    # measured close together in time, more than once.
+    for round in $(seq "$BENCH_DEPLOY_ROUNDS"); do
+        for v in $BENCH_DEPLOY_VARIANTS; do
+            echo "bench: deployment variant $v, round $round" >&2
+            deploy_variant "$v"
+            export EST_FCGI_SOCKET=$RUN/estd.sock
+            start_pool "$ESTD" -c "$pki/estd.conf"
+            start_lighttpd "$pki"
+            common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
+            load "$v/warmup" "${common[@]}" --mode keepalive --concurrency 16 --duration 0 \
+                --requests 1000 --server-pids "$(server_pids estd)"
+            for mode in $BENCH_MODES; do
+                for c in $BENCH_CONCURRENCY; do
+                    load "$v/$mode/c$c/r$round" "${common[@]}" --mode "$mode" --concurrency "$c" \
+                        --duration "$BENCH_SECONDS" --csrs "$(csrs_for "$mode")" \
+                        --server-pids "$(server_pids estd)"
+                done
+            done
+            stop_lighttpd
+            stop_pool
+        done
+    done
+    awk -v machine="$(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" \
+        -v secs="$BENCH_SECONDS" -v load_before="$load_before" -v load_after="$(loadavg)" '
+        function range(a, b) { return a == b ? sprintf("%.0f", a) : sprintf("%.0f-%.0f", a, b) }
+        function acc(key, k, x) {
+            x += 0
+            sum[key, k] += x
+            if (!((key, k) in lo) || x < lo[key, k]) lo[key, k] = x
+            if (!((key, k) in hi) || x > hi[key, k]) hi[key, k] = x
+        }
+        /^RESULT / {
+            delete v
+            for (i = 2; i <= NF; i++) { j = index($i, "="); if (j) v[substr($i, 1, j - 1)] = substr($i, j + 1) }
+            errors += v["errors"]
+            if (v["label"] ~ /warmup$/) next
+            key = v["label"]; sub(/\/r[0-9]+$/, "", key)
+            if (!(key in runs)) rows[++n] = key
+            runs[key]++
+            acc(key, "rate", v["rate"]); acc(key, "srv", v["srv_us"])
+            acc(key, "lt", v["cpu_lighttpd_us"]); acc(key, "wk", v["cpu_estd_us"])
+            err[key] += v["errors"]
+        }
+        END {
+            printf "\nestd deployment variants (P-256 CA): %s; %s s per row; load average %s -> %s\n",
+                machine, secs, load_before, load_after
+            printf "mean of the rounds, and lowest-highest\n\n"
+            printf "%-34s %6s %16s %16s %14s %14s %6s\n", "variant/mode/clients", "rounds",
+                "enroll/s", "srv us/e", "lighttpd us", "workers us", "errors"
+            for (i = 1; i <= n; i++) {
+                r = rows[i]; m = runs[r]
+                printf "%-34s %6d %5.0f %-10s %5.0f %-10s %4.0f %-9s %4.0f %-9s %6d\n", r, m,
+                    sum[r, "rate"] / m, "(" range(lo[r, "rate"], hi[r, "rate"]) ")",
+                    sum[r, "srv"] / m, "(" range(lo[r, "srv"], hi[r, "srv"]) ")",
+                    sum[r, "lt"] / m, "(" range(lo[r, "lt"], hi[r, "lt"]) ")",
+                    sum[r, "wk"] / m, "(" range(lo[r, "wk"], hi[r, "wk"]) ")", err[r]
+            }
+            exit errors > 0 ? 1 : 0
+        }' "$RESULTS"
     rc=$?
     [ "$setup_errors" -eq 0 ] || exit 2
     exit $rc
