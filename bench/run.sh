@@ -243,6 +243,29 @@ csrs_for() { # csrs_for MODE: a pool that the fastest plausible rate does not ex
     esac
 }
 
+# deployment_rows PREFIX SUFFIX PKI: starts the pool and lighttpd on PKI,
+# warms up, runs one load row per mode and concurrency (labelled
+# PREFIX/MODE/cN SUFFIX), and stops both again.
+deployment_rows() {
+    local prefix=$1 suffix=$2 pki=$3 mode c common
+    export EST_FCGI_SOCKET=$RUN/estd.sock
+    start_pool "$ESTD" -c "$pki/estd.conf"
+    start_lighttpd "$pki"
+    common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
+    # Warm-up (not in the table): first requests of each worker, page faults, caches.
+    load "$prefix/warmup" "${common[@]}" --mode keepalive --concurrency 16 --duration 0 \
+        --requests 1000 --server-pids "$(server_pids estd)"
+    for mode in $BENCH_MODES; do
+        for c in $BENCH_CONCURRENCY; do
+            load "$prefix/$mode/c$c$suffix" "${common[@]}" --mode "$mode" --concurrency "$c" \
+                --duration "$BENCH_SECONDS" --csrs "$(csrs_for "$mode")" \
+                --server-pids "$(server_pids estd)"
+        done
+    done
+    stop_lighttpd
+    stop_pool
+}
+
 ca_name() { case $1 in ec) echo p256 ;; rsa) echo rsa2048 ;; *) echo "$1" ;; esac; }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -333,21 +356,7 @@ if [ "$what" = deploy ]; then
         for v in $BENCH_DEPLOY_VARIANTS; do
             echo "bench: deployment variant $v, round $round" >&2
             deploy_variant "$v"
-            export EST_FCGI_SOCKET=$RUN/estd.sock
-            start_pool "$ESTD" -c "$pki/estd.conf"
-            start_lighttpd "$pki"
-            common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
-            load "$v/warmup" "${common[@]}" --mode keepalive --concurrency 16 --duration 0 \
-                --requests 1000 --server-pids "$(server_pids estd)"
-            for mode in $BENCH_MODES; do
-                for c in $BENCH_CONCURRENCY; do
-                    load "$v/$mode/c$c/r$round" "${common[@]}" --mode "$mode" --concurrency "$c" \
-                        --duration "$BENCH_SECONDS" --csrs "$(csrs_for "$mode")" \
-                        --server-pids "$(server_pids estd)"
-                done
-            done
-            stop_lighttpd
-            stop_pool
+            deployment_rows "$v" "/r$round" "$pki"
         done
     done
     awk -v machine="$(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" \
@@ -398,22 +407,7 @@ for ca in $BENCH_CAS; do
     pki=$W/pki-$ca
     echo "bench: $name CA: PKI, identities, deployment" >&2
     make_pki "$pki" "$ca"
-    export EST_FCGI_SOCKET=$RUN/estd.sock
-    start_pool "$ESTD" -c "$pki/estd.conf"
-    start_lighttpd "$pki"
-    common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
-    # Warm-up (not in the table): first requests of each worker, page faults, caches.
-    load "$name/warmup" "${common[@]}" --mode keepalive --concurrency 16 --duration 0 --requests 1000 \
-        --server-pids "$(server_pids estd)"
-    for mode in $BENCH_MODES; do
-        for c in $BENCH_CONCURRENCY; do
-            load "$name/$mode/c$c" "${common[@]}" --mode "$mode" --concurrency "$c" \
-                --duration "$BENCH_SECONDS" --csrs "$(csrs_for "$mode")" \
-                --server-pids "$(server_pids estd)"
-        done
-    done
-    stop_lighttpd
-    stop_pool
+    deployment_rows "$name" "" "$pki"
     echo "== $name/inproc" >> "$LOG"
     "$BENCH_BIN/inproc" -c "$pki/estd.conf" --pki "$pki" --nclients "$BENCH_CLIENTS" \
         --procs "$BENCH_PROCS" --requests "$BENCH_INPROC_REQUESTS" --label "$name/inproc" \
