@@ -10,6 +10,7 @@
 #include <openssl/provider.h>
 
 #include "est/certparse.h"
+#include "est/spki_ec.h"
 
 #define CERTPARSE_PROVIDER	"estd-spki"
 #define CERTPARSE_MAX_ALGS	8
@@ -35,6 +36,15 @@ certparse_is_key_type(const char *names, const char *type)
 	/* "EC", or the first of "EC:id-ecPublicKey:1.2.840.10045.2.1". */
 	return strncmp(names, type, n) == 0 &&
 	    (names[n] == '\0' || names[n] == ':');
+}
+
+static const OSSL_ALGORITHM *
+certparse_find(const OSSL_ALGORITHM *algs, const char *type)
+{
+	for (; algs->algorithm_names != NULL; algs++)
+		if (certparse_is_key_type(algs->algorithm_names, type))
+			return algs;
+	return NULL;
 }
 
 static int
@@ -112,7 +122,8 @@ certparse_provider_init(const OSSL_CORE_HANDLE *handle,
     const OSSL_DISPATCH *in, const OSSL_DISPATCH **out, void **provctx)
 {
 	(void)handle;
-	(void)in;
+	if (!spki_ec_set_core(in))
+		return 0;
 	if ((*provctx = OSSL_PROVIDER_get0_provider_ctx(certparse_default)) ==
 	    NULL)
 		return 0;
@@ -130,6 +141,8 @@ certparse_init(void)
 	static const char *const spki_or_text[] = {
 		"structure=SubjectPublicKeyInfo", "output=text", NULL
 	};
+	const OSSL_ALGORITHM	*ec_keymgmt;
+	OSSL_ALGORITHM		*ec_decoder;
 
 	if (certparse_state != 0)
 		return certparse_state > 0;
@@ -143,6 +156,16 @@ certparse_init(void)
 	    certparse_pick(OSSL_OP_ENCODER, spki_or_text,
 	    certparse_encoders) != 6)
 		goto fail;
+	/*
+	 * EC keys on the common curves: copied from a kept key instead of the
+	 * default decoder's group built anew per key (spki_ec.h). Without it,
+	 * the default's decoder stays.
+	 */
+	if ((ec_decoder = (OSSL_ALGORITHM *)certparse_find(certparse_decoders,
+	    "EC")) != NULL && (ec_keymgmt = certparse_find(certparse_keymgmts,
+	    "EC")) != NULL && spki_ec_init(ec_keymgmt->implementation,
+	    OSSL_PROVIDER_get0_provider_ctx(certparse_default)))
+		ec_decoder->implementation = spki_ec_decoder_functions;
 	if ((certparse_libctx = OSSL_LIB_CTX_new()) == NULL ||
 	    !OSSL_PROVIDER_add_builtin(certparse_libctx, CERTPARSE_PROVIDER,
 	    certparse_provider_init) ||
@@ -165,6 +188,8 @@ certparse_cleanup(void)
 	certparse_provider = NULL;
 	OSSL_LIB_CTX_free(certparse_libctx);
 	certparse_libctx = NULL;
+	/* The kept keys are the default provider's: freed before it is unloaded. */
+	spki_ec_cleanup();
 	OSSL_PROVIDER_unload(certparse_default);
 	certparse_default = NULL;
 	certparse_state = 0;

@@ -6,8 +6,10 @@
  * provider offers; for a P-256 client certificate that is most of the
  * parse. certparse parses in a private library context whose one provider
  * re-exports from the default provider only the key managers and the
- * SubjectPublicKeyInfo decoders for EC and RSA: the same code decodes the
- * key, the search is short. Any certificate whose key that context cannot
+ * SubjectPublicKeyInfo decoder for RSA, and offers spki_ec's decoder for
+ * EC keys on P-256, P-384 and P-521 (a copy of a kept key given the point,
+ * instead of the curve built anew): the search is short, and the keys are
+ * the default provider's. Any certificate whose key that context cannot
  * decode is parsed again with plain d2i_X509, so what is accepted, and
  * the key obtained, are d2i_X509's.
  */

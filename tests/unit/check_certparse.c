@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <check.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/provider.h>
 #include <openssl/x509_vfy.h>
@@ -204,10 +205,17 @@ START_TEST(parses_an_rsa_2048_certificate_with_its_key)
 }
 END_TEST
 
-START_TEST(parses_a_secp256k1_certificate_with_its_key)
+START_TEST(parses_a_p521_certificate_with_its_key)
 {
-	/* Any named curve is EC to the private context. */
-	check_parses(TP_EC_SECP256K1, 1);
+	/* Its SubjectPublicKeyInfo has a long-form length (0x81 0x9b). */
+	check_parses(TP_EC_P521, 1);
+}
+END_TEST
+
+START_TEST(parses_a_secp256k1_certificate_through_the_fallback)
+{
+	/* Only P-256, P-384 and P-521 have a kept key (spki_ec.h). */
+	check_parses(TP_EC_SECP256K1, 0);
 }
 END_TEST
 
@@ -538,7 +546,9 @@ END_TEST
 
 START_TEST(agrees_with_d2i_on_every_single_byte_change)
 {
-	static const enum tp_key_type	types[] = { TP_EC_P256, TP_RSA_2048 };
+	static const enum tp_key_type	types[] = {
+		TP_EC_P256, TP_EC_P384, TP_EC_P521, TP_RSA_2048
+	};
 	static const unsigned char	masks[] = { 0x01, 0x80, 0xff };
 	struct buf			der;
 	EVP_PKEY			*key;
@@ -558,6 +568,180 @@ START_TEST(agrees_with_d2i_on_every_single_byte_change)
 		buf_free(&der);
 		EVP_PKEY_free(key);
 	}
+}
+END_TEST
+
+/* The EC key parameter name of got equals want's (both may lack it). */
+static void
+assert_same_utf8_param(const EVP_PKEY *want, const EVP_PKEY *got,
+    const char *name)
+{
+	char	 w[80] = "", g[80] = "";
+	int	 wr, gr;
+
+	wr = EVP_PKEY_get_utf8_string_param(want, name, w, sizeof(w), NULL);
+	gr = EVP_PKEY_get_utf8_string_param(got, name, g, sizeof(g), NULL);
+	ck_assert_msg(wr == gr, "%s: d2i %d, certparse %d", name, wr, gr);
+	ck_assert_msg(strcmp(w, g) == 0, "%s: d2i '%s', certparse '%s'", name,
+	    w, g);
+}
+
+/*
+ * The key certparse made from der is d2i's key in everything a verifier
+ * or an encoder asks of it.
+ */
+static void
+assert_same_ec_key_as_d2i(const struct buf *der)
+{
+	X509		*want, *got;
+	EVP_PKEY	*wk, *gk;
+	unsigned char	*wenc = NULL, *genc = NULL;
+	EVP_PKEY_CTX	*pctx;
+	int		 wlen, glen, wexp = -1, gexp = -1;
+
+	want = d2i_exact(der->data, der->len);
+	got = certparse_der(der->data, der->len);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_ptr_nonnull(got);
+	wk = X509_get0_pubkey(want);
+	gk = X509_get0_pubkey(got);
+	ck_assert_ptr_nonnull(wk);
+	ck_assert_ptr_nonnull(gk);
+	ck_assert_int_eq(EVP_PKEY_get_base_id(gk), EVP_PKEY_EC);
+	ck_assert_int_eq(EVP_PKEY_eq(wk, gk), 1);
+	ck_assert_int_eq(EVP_PKEY_get_bits(gk), EVP_PKEY_get_bits(wk));
+	ck_assert_int_eq(EVP_PKEY_get_security_bits(gk),
+	    EVP_PKEY_get_security_bits(wk));
+	assert_same_utf8_param(wk, gk, OSSL_PKEY_PARAM_GROUP_NAME);
+	assert_same_utf8_param(wk, gk, OSSL_PKEY_PARAM_EC_ENCODING);
+	assert_same_utf8_param(wk, gk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT);
+	/* What OpenSSL's verifier checks of a chain's EC keys (check_curve). */
+	ck_assert_int_eq(EVP_PKEY_get_int_param(wk,
+	    OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &wexp), 1);
+	ck_assert_int_eq(EVP_PKEY_get_int_param(gk,
+	    OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &gexp), 1);
+	ck_assert_int_eq(gexp, wexp);
+	wlen = i2d_PUBKEY(wk, &wenc);
+	glen = i2d_PUBKEY(gk, &genc);
+	ck_assert_int_gt(wlen, 0);
+	ck_assert_int_eq(glen, wlen);
+	ck_assert_mem_eq(genc, wenc, (size_t)wlen);
+	/* A full public-key check (on the curve, right order) passes. */
+	pctx = EVP_PKEY_CTX_new_from_pkey(NULL, gk, NULL);
+	ck_assert_ptr_nonnull(pctx);
+	ck_assert_int_eq(EVP_PKEY_public_check(pctx), 1);
+	EVP_PKEY_CTX_free(pctx);
+	OPENSSL_free(genc);
+	OPENSSL_free(wenc);
+	ERR_clear_error();
+	X509_free(got);
+	X509_free(want);
+}
+
+START_TEST(an_ec_key_is_d2is_key_in_every_parameter)
+{
+	static const enum tp_key_type types[] = {
+		TP_EC_P256, TP_EC_P384, TP_EC_P521
+	};
+	struct buf	 der;
+	EVP_PKEY	*key;
+	X509		*orig;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		orig = leaf_der(types[i], &key, &der);
+		assert_same_ec_key_as_d2i(&der);
+		X509_free(orig);
+		buf_free(&der);
+		EVP_PKEY_free(key);
+	}
+}
+END_TEST
+
+/*
+ * A client certificate for key as DER, its key written in the given EC
+ * point format and parameter encoding.
+ */
+static X509 *
+leaf_der_encoded(EVP_PKEY *key, const char *format, const char *encoding,
+    struct buf *der)
+{
+	X509	*x;
+
+	ck_assert_int_eq(EVP_PKEY_set_utf8_string_param(key,
+	    OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, format), 1);
+	ck_assert_int_eq(EVP_PKEY_set_utf8_string_param(key,
+	    OSSL_PKEY_PARAM_EC_ENCODING, encoding), 1);
+	x = tp_client(key, "certparse leaf", ca, ca_key);
+	ck_assert_ptr_nonnull(x);
+	buf_init(der);
+	tp_cert_der(x, der);
+	return x;
+}
+
+START_TEST(parses_a_compressed_point_like_d2i)
+{
+	static const enum tp_key_type types[] = {
+		TP_EC_P256, TP_EC_P384, TP_EC_P521
+	};
+	struct buf	 der;
+	EVP_PKEY	*key;
+	X509		*orig, *x;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		key = tp_key(types[i]);
+		orig = leaf_der_encoded(key, "compressed", "named_curve", &der);
+		x = certparse_der(der.data, der.len);
+		ck_assert_ptr_nonnull(x);
+		ck_assert_int_eq(from_private_context(X509_get0_pubkey(x)), 1);
+		ck_assert_int_eq(EVP_PKEY_eq(X509_get0_pubkey(x), key), 1);
+		assert_encodes_as(x, &der);
+		ck_assert_int_eq(verify_error(ca, x, 0, X509_PURPOSE_SSL_CLIENT),
+		    X509_V_OK);
+		X509_free(x);
+		assert_same_ec_key_as_d2i(&der);
+		/* Every single-byte change of it too: compressed points decode
+		   differently (a square root), so they get their own run. */
+		for (n = 0; n < der.len; n++) {
+			der.data[n] ^= 0x01;
+			check_agrees_with_d2i(der.data, der.len, "compressed, changed byte", n);
+			der.data[n] ^= 0x01;
+		}
+		X509_free(orig);
+		buf_free(&der);
+		EVP_PKEY_free(key);
+	}
+}
+END_TEST
+
+START_TEST(leaves_explicit_curve_parameters_to_d2i)
+{
+	struct buf	 der;
+	EVP_PKEY	*key;
+	X509		*orig, *x, *want;
+
+	key = tp_key(TP_EC_P256);
+	orig = leaf_der_encoded(key, "uncompressed", "explicit", &der);
+	want = d2i_exact(der.data, der.len);
+	x = certparse_der(der.data, der.len);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(X509_get0_pubkey(x));
+	/* Not spki_ec's form: the key is d2i's own. */
+	ck_assert_int_eq(from_private_context(X509_get0_pubkey(x)), 0);
+	ck_assert_int_eq(EVP_PKEY_eq(X509_get0_pubkey(x), key), 1);
+	assert_encodes_as(x, &der);
+	/* And the verifier still refuses explicit parameters in a chain. */
+	ck_assert_int_eq(verify_error(ca, x, 0, X509_PURPOSE_SSL_CLIENT),
+	    X509_V_ERR_EC_KEY_EXPLICIT_PARAMS);
+	ck_assert_int_eq(verify_error(ca, want, 0, X509_PURPOSE_SSL_CLIENT),
+	    X509_V_ERR_EC_KEY_EXPLICIT_PARAMS);
+	X509_free(want);
+	X509_free(x);
+	X509_free(orig);
+	buf_free(&der);
+	EVP_PKEY_free(key);
 }
 END_TEST
 
@@ -613,7 +797,11 @@ main(void)
 	tcase_add_test(tc, parses_a_p256_certificate_with_its_key);
 	tcase_add_test(tc, parses_a_p384_certificate_with_its_key);
 	tcase_add_test(tc, parses_an_rsa_2048_certificate_with_its_key);
-	tcase_add_test(tc, parses_a_secp256k1_certificate_with_its_key);
+	tcase_add_test(tc, parses_a_p521_certificate_with_its_key);
+	tcase_add_test(tc, parses_a_secp256k1_certificate_through_the_fallback);
+	tcase_add_test(tc, an_ec_key_is_d2is_key_in_every_parameter);
+	tcase_add_test(tc, parses_a_compressed_point_like_d2i);
+	tcase_add_test(tc, leaves_explicit_curve_parameters_to_d2i);
 	tcase_add_test(tc, parses_an_ed25519_certificate_through_the_fallback);
 	tcase_add_test(tc, parses_a_self_signed_certificate_of_each_key_type);
 	tcase_add_test(tc, a_parsed_certificate_verifies_against_its_ca);

@@ -68,6 +68,9 @@ tp_key(enum tp_key_type t)
 	case TP_EC_P384:
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
 		break;
+	case TP_EC_P521:
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-521");
+		break;
 	case TP_EC_SECP256K1:
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "secp256k1");
 		break;

@@ -28,6 +28,7 @@ enum tp_key_type {
 	TP_EC_P256,
 	TP_EC_P384,
 	TP_EC_SECP256K1,
+	TP_EC_P521,
 	TP_RSA_1024,
 	TP_RSA_2048,
 	TP_ED25519,
