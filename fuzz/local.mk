@@ -8,7 +8,8 @@
 # Needs clang and libclang-rt-14-dev. Work files, new corpus entries and
 # crashing inputs go to fuzz/work/<harness>/ in the build directory, never
 # into the source tree; see fuzz/README.md.
-FUZZ_HARNESSES = fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert
+FUZZ_HARNESSES = fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert \
+	fuzz_certparse
 FUZZ_SECONDS = 60
 CLANG = clang
 
@@ -37,5 +38,5 @@ clean-fuzz:
 EXTRA_DIST += fuzz/README.md fuzz/fuzz.sh fuzz/make-seeds.sh \
 	fuzz/fuzz_pki.c fuzz/fuzz_pki.h \
 	fuzz/fuzz_core.c fuzz/fuzz_b64.c fuzz/fuzz_csr.c \
-	fuzz/fuzz_config.c fuzz/fuzz_peercert.c \
+	fuzz/fuzz_config.c fuzz/fuzz_peercert.c fuzz/fuzz_certparse.c \
 	fuzz/corpus

@@ -25,7 +25,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 umask 022
 
-for h in fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert; do
+for h in fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert fuzz_certparse; do
     mkdir -p "$out/$h"
     find "$out/$h" -type f ! -name 'regress-*' -delete
 done
@@ -169,6 +169,26 @@ printf '%%00%%00%%00' > "$P/percent-nul"
 : > "$P/empty"
 printf '  \n\t\n' > "$P/whitespace"
 printf '(null)' > "$P/null-text"
+
+# ---------------------------------------------------------------- fuzz_certparse
+# DER client certificates for every kind of key, from the seed CA above:
+# the three curves certparse decodes itself (points plain and compressed),
+# and what it leaves to d2i_X509 (other curves, explicit parameters, RSA,
+# Ed25519).
+Q=$out/fuzz_certparse
+key p521 -algorithm EC -pkeyopt ec_paramgen_curve:P-521
+"$OPENSSL" ec -in "$tmp/p256.key" -conv_form compressed -out "$tmp/p256c.key" 2> /dev/null
+"$OPENSSL" ec -in "$tmp/p521.key" -conv_form compressed -out "$tmp/p521c.key" 2> /dev/null
+serial=5000
+for k in p256 p256c p384 p521 p521c k256 bp256 explicit rsa2048 rsa512 ed25519; do
+    serial=$((serial + 1))
+    "$OPENSSL" req -new -key "$tmp/$k.key" -subj "/O=estd fuzz/CN=certparse-$k" -out "$tmp/cp-$k.csr"
+    "$OPENSSL" x509 -req -in "$tmp/cp-$k.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
+        -set_serial "$serial" -days 825 -extfile "$tmp/ext.cnf" -outform DER -out "$Q/$k.der" 2> /dev/null
+done
+"$OPENSSL" x509 -in "$tmp/ca.pem" -outform DER -out "$Q/self-signed-ca.der"
+head -c 100 "$Q/p256.der" > "$Q/truncated"
+: > "$Q/empty"
 
 # ---------------------------------------------------------------- fuzz_config
 C=$out/fuzz_config
