@@ -704,8 +704,9 @@ main(int argc, char *argv[])
 	    p99 * 1e6, load1);
 	if (floor_ok)
 		printf(" floor_us=%.1f floor_sign_us=%.1f floor_csr_us=%.1f "
-		    "floor_client_us=%.1f ratio=%.3f", fr.total_us, fr.sign_us,
-		    fr.csr_us, fr.client_us, cpu_us / fr.total_us);
+		    "floor_client_us=%.1f floor_n=%zu ratio=%.3f", fr.total_us,
+		    fr.sign_us, fr.csr_us, fr.client_us, fr.ops,
+		    cpu_us / fr.total_us);
 	if (first_error != NULL) {
 		printf(" first_error=\"");
 		for (const char *s = first_error; *s; s++)

@@ -19,6 +19,9 @@
 #   BENCH_INPROC_REQUESTS=10000   enrollments of the in-process row
 #   BENCH_PROCS=<online CPUs>     processes of the in-process row
 #   BENCH_MEMORY_REQUESTS=100000  enrollments of "make bench-memory"
+#   BENCH_INSTRUCTIONS=1          the instruction-count rows (callgrind; skipped
+#                                 without valgrind, or when 0)
+#   BENCH_INSTRUCTIONS_REQUESTS=500   enrollments counted in each of them
 #   BENCH_DEPLOY_VARIANTS="..."   variants "make bench-deploy" compares (see deploy_variant)
 #   BENCH_DEPLOY_ROUNDS=3         times the whole list is run (the machine's drift shows)
 #   BENCH_DIR=                    work directory; kept (and reused as a cache of PKIs and
@@ -45,6 +48,8 @@ BENCH_CLIENTS=${BENCH_CLIENTS:-1000}
 BENCH_INPROC_REQUESTS=${BENCH_INPROC_REQUESTS:-10000}
 BENCH_PROCS=${BENCH_PROCS:-$(getconf _NPROCESSORS_ONLN)}
 BENCH_MEMORY_REQUESTS=${BENCH_MEMORY_REQUESTS:-100000}
+BENCH_INSTRUCTIONS=${BENCH_INSTRUCTIONS:-1}
+BENCH_INSTRUCTIONS_REQUESTS=${BENCH_INSTRUCTIONS_REQUESTS:-500}
 BENCH_DEPLOY_VARIANTS=${BENCH_DEPLOY_VARIANTS:-shipped workers=1 workers=3 workers=4 tickets=2 lighttpd-processes=2 tcp-socket}
 BENCH_DEPLOY_ROUNDS=${BENCH_DEPLOY_ROUNDS:-3}
 
@@ -401,6 +406,45 @@ if [ "$what" = deploy ]; then
     exit $rc
 fi
 
+# instructions_row NAME PKI: the in-process path and the crypto floor counted
+# in instructions, one bench/inproc process under callgrind. Unlike CPU time,
+# the count does not move with what else the machine (or its host) is doing:
+# the same binary and inputs give the same figure. Appends a RESULT line.
+instructions_row() {
+    local name=$1 pki=$2 n=$BENCH_INSTRUCTIONS_REQUESTS f res ok floor_n got est floor
+    rm -f "$W"/callgrind.out.*
+    echo "== $name/instructions" >> "$LOG"
+    # --trace-children: inproc enrolls in a forked process.
+    valgrind --tool=callgrind --trace-children=yes \
+        --callgrind-out-file="$W/callgrind.out.%p" \
+        "$BENCH_BIN/inproc" -c "$pki/estd.conf" --pki "$pki" --nclients 200 \
+        --procs 1 --requests "$n" --floor-samples 200 --label "$name/instructions" \
+        > "$W/row.out" 2>&1
+    cat "$W/row.out" >> "$LOG"
+    res=$(grep -m1 '^RESULT ' "$W/row.out")
+    ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$res")
+    floor_n=$(sed -n 's/.* floor_n=\([0-9]*\).*/\1/p' <<< "$res")
+    for f in "$W"/callgrind.out.*; do
+        [ -f "$f" ] || continue
+        # Inclusive counts: "3,011,194,173 (100.0%)  .../core.c:est_handle [...]".
+        got=$(callgrind_annotate --inclusive=yes "$f" 2> /dev/null | awk '
+            /:est_handle \[/ && !e { gsub(/,/, "", $1); e = $1 }
+            /:floor_run(\.[a-z0-9.]*)? \[/ && !fl { gsub(/,/, "", $1); fl = $1 }
+            END { if (e && fl) print e, fl }')
+        [ -n "$got" ] && break
+    done
+    if [ -z "$got" ] || [ "${ok:-0}" -ne "$n" ] || [ "${floor_n:-0}" -le 0 ]; then
+        echo "bench: $name/instructions: no count (see $LOG)" >&2
+        setup_errors=$((setup_errors + 1))
+        return
+    fi
+    read -r est floor <<< "$got"
+    echo "RESULT label=$name/instructions mode=instructions ok=$ok errors=0" \
+        "est_instr=$((est / n)) floor_instr=$((floor / floor_n))" >> "$RESULTS"
+    printf '  %-24s %s\n' "$name/instructions" \
+        "$((est / n)) per enrollment, floor $((floor / floor_n))" >&2
+}
+
 # ============================================================== matrix
 for ca in $BENCH_CAS; do
     name=$(ca_name "$ca")
@@ -420,6 +464,13 @@ for ca in $BENCH_CAS; do
         echo "bench: $name/inproc: no result:" >&2
         tail -5 "$W/row.out" >&2
         setup_errors=$((setup_errors + 1))
+    fi
+    if [ "$BENCH_INSTRUCTIONS" != 0 ]; then
+        if command -v valgrind > /dev/null 2>&1 && command -v callgrind_annotate > /dev/null 2>&1; then
+            instructions_row "$name" "$pki"
+        else
+            echo "bench: $name/instructions: skipped, valgrind is not installed" >&2
+        fi
     fi
 done
 
@@ -490,6 +541,14 @@ END {
         row = rows[i]; split(row, parts, "/"); ca = parts[1]; mode = parts[2]; conc = parts[3]
         errors += num(r[row, "errors"])
         ratio = ""
+        if (mode == "instructions") {
+            ei = num(r[row, "est_instr"]); fi_ = num(r[row, "floor_instr"])
+            printf "%-22s %9s %7s %7s %7s %6d %9s %9s %9s %8s %5s  %s\n", row,
+                "-", "-", "-", "-", num(r[row, "errors"]), "-", "-", "-", "-", "",
+                sprintf("est_handle %.2f M / floor %.2f M instructions = %.2f (callgrind)",
+                    ei / 1e6, fi_ / 1e6, fi_ > 0 ? ei / fi_ : 0)
+            continue
+        }
         if (mode == "inproc") {
             fl = num(r[row, "floor_us"])
             printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9s %9s %8s %5.1f  %s\n", row,
@@ -529,6 +588,8 @@ END {
     print "srv us/e: server CPU (lighttpd + workers, utime+stime from /proc) per enrollment or request;"
     print "ldgen us: CPU of the load generator per request (it shares the cores with the server);"
     print "in-process rows: CPU per enrollment of est_handle() (latency = one est_handle call);"
+    print "instructions rows: the same path and the floor counted by callgrind (one process),"
+    print "a figure host noise does not move;"
     print "load: 1-minute load average when the row started (above the core count, other"
     print "processes compete for the CPU: throughput and latency suffer, CPU per enrollment much less)."
     printf "worker RSS KiB (first load row before -> last load row after):\n"
