@@ -633,12 +633,12 @@ bench_clk_tck(void)
 }
 
 int
-bench_proc_cpu_ticks(pid_t pid, unsigned long long *ticks)
+bench_proc_read(pid_t pid, struct bench_proc *pr)
 {
 	char	 path[64], buf[2048], *p;
 	FILE	*f;
 	size_t	 n;
-	unsigned long long ut, st;
+	int	 found = 0;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	if ((f = fopen(path, "r")) == NULL)
@@ -651,12 +651,21 @@ bench_proc_cpu_ticks(pid_t pid, unsigned long long *ticks)
 	/* After "comm)": state ppid pgrp session tty tpgid flags minflt
 	 * cminflt majflt cmajflt utime stime */
 	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-	    &ut, &st) != 2)
+	    &pr->utime, &pr->stime) != 2)
 		return -1;
 	if (p[2] == 'Z')
 		return -1;	/* a zombie is gone for our purposes */
-	*ticks = ut + st;
-	return 0;
+	/* Context switches: voluntary ones are the process going to sleep
+	 * (each later costs a wake-up), involuntary ones are preemptions. */
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		if (sscanf(buf, "voluntary_ctxt_switches: %llu", &pr->sleeps) == 1 ||
+		    sscanf(buf, "nonvoluntary_ctxt_switches: %llu", &pr->preempted) == 1)
+			found++;
+	fclose(f);
+	return found == 2 ? 0 : -1;
 }
 
 long

@@ -65,8 +65,14 @@ int	bench_check_certs_only(const uint8_t *b64, size_t len, const uint8_t *spki,
 EVP_PKEY *bench_read_key(const char *path);
 int	bench_b64_decode(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen);
 
-/* /proc/PID/stat utime+stime in clock ticks; -1 if the process is gone. */
-int	bench_proc_cpu_ticks(pid_t, unsigned long long *ticks);
+/* What /proc says about one process at one moment. */
+struct bench_proc {
+	unsigned long long utime, stime;	/* clock ticks, /proc/PID/stat */
+	unsigned long long sleeps;		/* voluntary context switches */
+	unsigned long long preempted;		/* involuntary context switches */
+};
+/* Reads /proc/PID/stat and /proc/PID/status; -1 if the process is gone. */
+int	bench_proc_read(pid_t, struct bench_proc *);
 /* /proc/PID/status VmRSS in KiB; -1 if gone. */
 long	bench_proc_rss_kib(pid_t);
 double	bench_clk_tck(void);

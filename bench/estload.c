@@ -66,7 +66,7 @@ mode_is_keepalive(enum mode m)
 struct server_pid {
 	char			 name[32];
 	pid_t			 pid;
-	unsigned long long	 t0, t1;
+	struct bench_proc	 p0, p1;	/* around the window */
 	long			 rss0, rss1;
 	int			 gone;
 };
@@ -575,7 +575,7 @@ run_load(struct run *r, struct server_pid *sp, size_t nsp, double *wall,
 	}
 	for (i = 0; i < nsp; i++) {
 		sp[i].rss0 = bench_proc_rss_kib(sp[i].pid);
-		if (bench_proc_cpu_ticks(sp[i].pid, &sp[i].t0) == -1) {
+		if (bench_proc_read(sp[i].pid, &sp[i].p0) == -1) {
 			fprintf(stderr, "estload: server process %s:%ld not found\n",
 			    sp[i].name, (long)sp[i].pid);
 			atomic_store(&r->stop, 1);
@@ -601,7 +601,7 @@ join:
 		*selfcpu = bench_cpu_self() - c0;
 		for (i = 0; i < nsp; i++) {
 			sp[i].rss1 = bench_proc_rss_kib(sp[i].pid);
-			if (bench_proc_cpu_ticks(sp[i].pid, &sp[i].t1) == -1)
+			if (bench_proc_read(sp[i].pid, &sp[i].p1) == -1)
 				sp[i].gone = 1;
 		}
 	}
@@ -795,7 +795,9 @@ main(int argc, char *argv[])
 	char			 machine[256], names[MAX_SERVER_PIDS][32];
 	double			 wall = 0, selfcpu = 0, gen0, gen_s, tck = bench_clk_tck();
 	double			 srv_total = 0, p50 = 0, p90 = 0, p99 = 0, pmax = 0, rate;
-	double			 name_cpu[MAX_SERVER_PIDS];
+	/* Per process name: CPU and system CPU in seconds, context switches. */
+	double			 name_cpu[MAX_SERVER_PIDS], name_sys[MAX_SERVER_PIDS];
+	unsigned long long	 name_sleeps[MAX_SERVER_PIDS], name_preempted[MAX_SERVER_PIDS];
 	size_t			 nnames = 0, ok, errors;
 	struct sigaction	 sa;
 	int			 ch, rc = 2;
@@ -1009,15 +1011,23 @@ main(int argc, char *argv[])
 			errors++;
 			continue;
 		}
-		srv_total += (double)(sp[i].t1 - sp[i].t0) / tck;
+		const struct bench_proc *a = &sp[i].p0, *b = &sp[i].p1;
+		double	 cpu = (double)(b->utime + b->stime - a->utime - a->stime) / tck;
+
+		srv_total += cpu;
 		for (j = 0; j < nnames; j++)
 			if (strcmp(names[j], sp[i].name) == 0)
 				break;
 		if (j == nnames) {
 			snprintf(names[nnames], sizeof(names[0]), "%.31s", sp[i].name);
-			name_cpu[nnames++] = 0;
+			name_cpu[j] = name_sys[j] = 0;
+			name_sleeps[j] = name_preempted[j] = 0;
+			nnames++;
 		}
-		name_cpu[j] += (double)(sp[i].t1 - sp[i].t0) / tck;
+		name_cpu[j] += cpu;
+		name_sys[j] += (double)(b->stime - a->stime) / tck;
+		name_sleeps[j] += b->sleeps - a->sleeps;
+		name_preempted[j] += b->preempted - a->preempted;
 	}
 	if (r->nlat > 0) {
 		p50 = bench_percentile(r->lat, r->nlat, 50);
@@ -1049,6 +1059,12 @@ main(int argc, char *argv[])
 		for (j = 0; j < nnames; j++)
 			printf("; %s %.2f s (%.0f us)", names[j], name_cpu[j],
 			    ok ? name_cpu[j] * 1e6 / (double)ok : 0);
+		printf("\n  per request:");
+		for (j = 0; j < nnames; j++)
+			printf("%s %s system CPU %.0f us, slept %.2f times, preempted %.2f times",
+			    j ? ";" : "", names[j], ok ? name_sys[j] * 1e6 / (double)ok : 0,
+			    ok ? (double)name_sleeps[j] / (double)ok : 0,
+			    ok ? (double)name_preempted[j] / (double)ok : 0);
 		printf("\n  server RSS KiB before -> after:");
 		for (i = 0; i < nsp; i++)
 			printf(" %s:%ld %ld->%ld", sp[i].name, (long)sp[i].pid,
@@ -1067,8 +1083,11 @@ main(int argc, char *argv[])
 	    srv_total, ok ? srv_total * 1e6 / (double)ok : 0,
 	    (size_t)atomic_load(&r->conns), atomic_load(&r->exhausted), r->load1);
 	for (j = 0; j < nnames; j++)
-		printf(" cpu_%s_us=%.1f", names[j],
-		    ok ? name_cpu[j] * 1e6 / (double)ok : 0);
+		printf(" cpu_%s_us=%.1f sys_%s_us=%.1f sleeps_%s=%.3f preempted_%s=%.3f",
+		    names[j], ok ? name_cpu[j] * 1e6 / (double)ok : 0,
+		    names[j], ok ? name_sys[j] * 1e6 / (double)ok : 0,
+		    names[j], ok ? (double)name_sleeps[j] / (double)ok : 0,
+		    names[j], ok ? (double)name_preempted[j] / (double)ok : 0);
 	for (i = 0; i < nsp; i++)
 		printf(" rss_%s_%ld=%ld/%ld", sp[i].name, (long)sp[i].pid, sp[i].rss0,
 		    sp[i].rss1);

@@ -1,9 +1,9 @@
 # Benchmark (owned by bench/): the load generator, the in-process benchmark
-# with the crypto floor, and the trivial FastCGI responder used as the
-# TLS-handshake reference. Built by "make" (they are small) so that they never
+# with the crypto floor, the trivial FastCGI responder used as the
+# TLS-handshake reference, and the machine's cost of a process wake-up. Built by "make" (they are small) so that they never
 # rot; run by "make bench" and "make bench-memory" (see bench/README.md).
 # Neither target is part of "make check": a benchmark never fails CI.
-noinst_PROGRAMS = bench/estload bench/inproc bench/trivial-fcgi
+noinst_PROGRAMS = bench/estload bench/inproc bench/trivial-fcgi bench/wakeup
 
 BENCH_LIB = bench/benchlib.c bench/benchlib.h
 
@@ -16,6 +16,8 @@ bench_inproc_SOURCES = bench/inproc.c $(BENCH_LIB)
 bench_inproc_CFLAGS = $(AM_CFLAGS) -pthread
 bench_inproc_LDFLAGS = $(AM_LDFLAGS) -pthread
 bench_inproc_LDADD = $(CORE_LIBS)
+
+bench_wakeup_SOURCES = bench/wakeup.c
 
 bench_trivial_fcgi_SOURCES = bench/trivial-fcgi.c
 bench_trivial_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS)

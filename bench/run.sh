@@ -498,6 +498,16 @@ stop_lighttpd
 stop_pool
 load_after=$(loadavg)
 
+# What a process wake-up costs on this machine: lighttpd sleeps and is woken
+# for nearly every enrollment, the trivial responder's lighttpd almost never.
+if "$BENCH_BIN/wakeup" 50000 > "$W/row.out" 2>&1; then
+    sed -n 's|^RESULT |RESULT label=machine/wakeup |p' "$W/row.out" >> "$RESULTS"
+    printf '  %-24s %s\n' machine/wakeup "$(sed -n 's/^wakeup: //p' "$W/row.out")" >&2
+else
+    echo "bench: machine/wakeup: not measured: $(tail -1 "$W/row.out")" >&2
+fi
+cat "$W/row.out" >> "$LOG"
+
 # ============================================================== the table
 machine="$(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(uname -sr)"
 awk -v machine="$machine" -v secs="$BENCH_SECONDS" -v workers="$BENCH_WORKERS" \
@@ -541,6 +551,13 @@ END {
         row = rows[i]; split(row, parts, "/"); ca = parts[1]; mode = parts[2]; conc = parts[3]
         errors += num(r[row, "errors"])
         ratio = ""
+        if (mode == "wakeup") {
+            printf "%-22s %9s %7s %7s %7s %6s %9s %9s %9s %8s %5s  %s\n", row,
+                "-", "-", "-", "-", "-", "-", "-", "-", "-", "",
+                sprintf("a process waking another: %.1f us of CPU across CPUs, %.1f on one CPU",
+                    num(r[row, "cross_cpu_us"]), num(r[row, "same_cpu_us"]))
+            continue
+        }
         if (mode == "instructions") {
             ei = num(r[row, "est_instr"]); fi_ = num(r[row, "floor_instr"])
             printf "%-22s %9s %7s %7s %7s %6d %9s %9s %9s %8s %5s  %s\n", row,
@@ -584,12 +601,33 @@ END {
             num(r[row, "rate"]), num(r[row, "p50_ms"]), num(r[row, "p90_ms"]), num(r[row, "p99_ms"]),
             num(r[row, "errors"]), srv, lt, wk, num(r[row, "self_us"]), num(r[row, "load1"]), ratio
     }
+    # Where the kept-alive server CPU goes: system time, and how often each
+    # side slept (each sleep costs a wake-up) or was preempted, per request.
+    hdr2 = ""
+    for (i = 1; i <= n; i++) {
+        row = rows[i]; split(row, parts, "/")
+        if (parts[2] != "keepalive") continue
+        wn = (ca = parts[1]) == "trivial" ? "trivial" : "estd"
+        if (hdr2 == "") {
+            hdr2 = sprintf("%-22s %9s %9s %7s %9s %9s %9s %7s %9s", "kept-alive, per request",
+                "lighttpd", "(system)", "slept", "preempted", "workers", "(system)", "slept", "preempted")
+            print ""; print hdr2; gsub(/./, "-", hdr2); print hdr2
+        }
+        printf "%-22s %9.0f %9.0f %7.2f %9.2f %9.0f %9.0f %7.2f %9.2f\n", row,
+            num(r[row, "cpu_lighttpd_us"]), num(r[row, "sys_lighttpd_us"]),
+            num(r[row, "sleeps_lighttpd"]), num(r[row, "preempted_lighttpd"]),
+            num(r[row, "cpu_" wn "_us"]), num(r[row, "sys_" wn "_us"]),
+            num(r[row, "sleeps_" wn]), num(r[row, "preempted_" wn])
+    }
     print ""
     print "srv us/e: server CPU (lighttpd + workers, utime+stime from /proc) per enrollment or request;"
     print "ldgen us: CPU of the load generator per request (it shares the cores with the server);"
     print "in-process rows: CPU per enrollment of est_handle() (latency = one est_handle call);"
     print "instructions rows: the same path and the floor counted by callgrind (one process),"
     print "a figure host noise does not move;"
+    print "machine/wakeup: CPU charged for one sleep and wake-up between two processes (bench/wakeup);"
+    print "kept-alive table: lighttpd and worker CPU per request, the system part of it, and context"
+    print "switches per request (slept: waited for an event, so something had to wake it; preempted);"
     print "load: 1-minute load average when the row started (above the core count, other"
     print "processes compete for the CPU: throughput and latency suffer, CPU per enrollment much less)."
     printf "worker RSS KiB (first load row before -> last load row after):\n"
