@@ -152,7 +152,7 @@ certgen_san(X509 *x, const struct csr_info *csr)
 }
 
 /*
- * The CSR's SubjectPublicKeyInfo, copied as it is. X509_set_pubkey would
+ * The CSR's public key bits, copied as they are. X509_set_pubkey would
  * re-encode the decoded key, which costs more than the CA signature; the
  * bits are the ones whose signature csr_parse verified.
  */
@@ -174,15 +174,27 @@ certgen_copy_spki(X509 *x, const struct csr_info *csr)
 	    bitslen <= 0)
 		return -1;
 	X509_ALGOR_get0(&alg, &ptype, &pval, algor);
-	if (ptype == V_ASN1_OBJECT)
-		pval_copy = OBJ_dup(pval);
-	else if (ptype == V_ASN1_SEQUENCE || ptype == V_ASN1_OCTET_STRING)
-		pval_copy = ASN1_STRING_dup(pval);
-	else if (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF)
-		return -1;	/* no other parameter type occurs in a SPKI */
-	if ((ptype == V_ASN1_OBJECT || ptype == V_ASN1_SEQUENCE ||
-	    ptype == V_ASN1_OCTET_STRING) && pval_copy == NULL)
+	/*
+	 * The parameters are written, not copied: NULL for rsaEncryption
+	 * (RFC 3279 2.3.1), the named curve's OID for id-ecPublicKey (RFC 5480
+	 * 2.1.1), so nothing the CSR chose beyond its key reaches the certificate.
+	 */
+	switch (OBJ_obj2nid(alg)) {
+	case NID_rsaEncryption:
+		if (csr->key_type != EVP_PKEY_RSA ||
+		    (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF))
+			return -1;
+		ptype = V_ASN1_NULL;
+		break;
+	case NID_X9_62_id_ecPublicKey:
+		if (csr->key_type != EVP_PKEY_EC || ptype != V_ASN1_OBJECT ||
+		    OBJ_obj2nid(pval) != csr->curve_nid ||
+		    (pval_copy = OBJ_dup(pval)) == NULL)
+			return -1;
+		break;
+	default:
 		return -1;
+	}
 	if ((bits_copy = OPENSSL_memdup(bits, (size_t)bitslen)) == NULL)
 		goto fail;
 	if (!X509_PUBKEY_set0_param(dst, OBJ_dup(alg), ptype, pval_copy,
@@ -191,10 +203,7 @@ certgen_copy_spki(X509 *x, const struct csr_info *csr)
 	return 0;
 fail:
 	OPENSSL_free(bits_copy);
-	if (ptype == V_ASN1_OBJECT)
-		ASN1_OBJECT_free(pval_copy);
-	else
-		ASN1_STRING_free(pval_copy);
+	ASN1_OBJECT_free(pval_copy);
 	return -1;
 }
 

@@ -27,7 +27,6 @@
 #define CT_TEXT			"text/plain"
 #define CT_CSRATTRS		"application/csrattrs"
 #define CORE_DEFAULT_REALM	"EST"
-#define CORE_HOOK_MAX_SANS	64
 
 static const char *const core_csr_labels[] = {
 	"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL
@@ -264,12 +263,30 @@ core_auth_password(const struct est_label *lb, const struct est_request *req,
 	struct buf			 cred;
 	char				 password[HTPASSWD_MAX_PASSWORD + 1];
 	size_t				 ulen, plen;
+	int				 basic;
 
 	if (ac->mode == AUTH_CERTIFICATE)
 		return;
-	if (h != NULL && strlen(h) <= EST_AUTH_HEADER_MAX &&
-	    strncasecmp(h, "Basic ", 6) == 0) {
-		a->password_presented = 1;
+	basic = h != NULL && strncasecmp(h, "Basic ", 6) == 0;
+	/*
+	 * Only where configured: nginx lets any client forge REMOTE_USER. A
+	 * front server that checked the password forwards the header too; it
+	 * decides unless we have an htpasswd file of our own to check it with.
+	 */
+	if (ac->trust_remote_user && req->remote_user != NULL &&
+	    *req->remote_user != '\0' &&
+	    strlen(req->remote_user) <= HTPASSWD_MAX_USER &&
+	    (!basic || lb->users == NULL)) {
+		snprintf(a->user, sizeof(a->user), "%s", req->remote_user);
+		a->password_ok = 1;
+		a->via_remote_user = 1;
+		return;
+	}
+	if (!basic)
+		return;
+	/* Presented: from here on a failure is a wrong password, never a fallback. */
+	a->password_presented = 1;
+	if (strlen(h) <= EST_AUTH_HEADER_MAX) {
 		buf_init(&cred);
 		for (h += 6; *h == ' '; h++)
 			continue;
@@ -289,16 +306,9 @@ core_auth_password(const struct est_label *lb, const struct est_request *req,
 		if (cred.data != NULL)
 			OPENSSL_cleanse(cred.data, cred.cap);
 		buf_free(&cred);
-		if (!a->password_ok)
-			a->user[0] = '\0';
-	} else if (ac->trust_remote_user && req->remote_user != NULL &&
-	    *req->remote_user != '\0' &&
-	    strlen(req->remote_user) <= HTPASSWD_MAX_USER) {
-		/* Only where configured: nginx lets any client forge it. */
-		snprintf(a->user, sizeof(a->user), "%s", req->remote_user);
-		a->password_ok = 1;
-		a->via_remote_user = 1;
 	}
+	if (!a->password_ok)
+		a->user[0] = '\0';
 }
 
 /* 401 asking for Basic credentials (RFC 7030 3.2.3). */
@@ -444,17 +454,42 @@ core_describe_issued(X509 *cert, struct est_response *res)
 	BN_free(bn);
 }
 
-/* The request's facts for the authorization hook, as one JSON object. */
-static void
+/* A whole name in RFC 2253 form, as core_print_name; OPENSSL_free it. */
+static char *
+core_name_text(const X509_NAME *name)
+{
+	BIO	*bio;
+	char	*out = NULL;
+	long	 n;
+	char	*p;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0 &&
+	    (n = BIO_get_mem_data(bio, &p)) >= 0 &&
+	    (out = OPENSSL_malloc((size_t)n + 1)) != NULL) {
+		memcpy(out, p, (size_t)n);
+		out[n] = '\0';
+	}
+	BIO_free(bio);
+	return out;
+}
+
+/*
+ * The request's facts for the authorization hook, as one JSON object: all
+ * of them, whole (the policy bounds their number), or -1 and no hook run.
+ */
+static int
 core_hook_facts(const struct est_label *lb, enum est_op op,
     const struct core_auth *a, const struct policy_client *client,
     const struct csr_info *csr, struct buf *json)
 {
-	char		 subject[256], issuer[256], key[64], *serial = NULL;
-	char		*sans[CORE_HOOK_MAX_SANS];
+	char		 key[64], *serial = NULL, *subject = NULL, *issuer = NULL;
+	char		*csr_subject = NULL, **sans = NULL;
 	const char	*method;
 	BIGNUM		*bn = NULL;
-	size_t		 i, n = 0;
+	size_t		 i;
+	int		 rc = -1;
 
 	method = a->cert != NULL && a->password_ok ? "certificate+password" :
 	    a->cert != NULL ? "certificate" :
@@ -466,30 +501,42 @@ core_hook_facts(const struct est_label *lb, enum est_op op,
 	hook_json_string(json, "identity", client->n_identities > 0 ?
 	    client->identities[0] : NULL);
 	hook_json_bool(json, "registration_authority", client->is_ra);
-	if (a->cert != NULL) {
-		core_print_name(X509_get_subject_name(a->cert), subject, sizeof(subject));
-		core_print_name(X509_get_issuer_name(a->cert), issuer, sizeof(issuer));
-		if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(a->cert), NULL)))
-			serial = BN_bn2hex(bn);
-	}
-	hook_json_string(json, "client_subject", a->cert ? subject : NULL);
-	hook_json_string(json, "client_issuer", a->cert ? issuer : NULL);
+	if (a->cert != NULL &&
+	    ((subject = core_name_text(X509_get_subject_name(a->cert))) == NULL ||
+	    (issuer = core_name_text(X509_get_issuer_name(a->cert))) == NULL ||
+	    (bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(a->cert), NULL)) == NULL ||
+	    (serial = BN_bn2hex(bn)) == NULL))
+		goto out;
+	hook_json_string(json, "client_subject", subject);
+	hook_json_string(json, "client_issuer", issuer);
 	hook_json_string(json, "client_serial", serial);
-	core_print_name(csr->subject, subject, sizeof(subject));
-	hook_json_string(json, "csr_subject", subject);
-	for (i = 0; i < csr->n_san && n < CORE_HOOK_MAX_SANS; i++)
-		if ((sans[n] = core_san_text(sk_GENERAL_NAME_value(csr->san,
-		    (int)i))) != NULL)
-			n++;
-	hook_json_strings(json, "csr_san", (const char *const *)sans, n);
+	if ((csr_subject = core_name_text(csr->subject)) == NULL)
+		goto out;
+	hook_json_string(json, "csr_subject", csr_subject);
+	if (csr->n_san > 0 &&
+	    (sans = OPENSSL_zalloc(csr->n_san * sizeof(*sans))) == NULL)
+		goto out;
+	/* A name the hook could not see would pass unjudged: all or nothing. */
+	for (i = 0; i < csr->n_san; i++)
+		if ((sans[i] = core_san_text(sk_GENERAL_NAME_value(csr->san,
+		    (int)i))) == NULL)
+			goto out;
+	hook_json_strings(json, "csr_san", (const char *const *)sans, csr->n_san);
 	csr_key_describe(csr, key, sizeof(key));
 	hook_json_string(json, "key", key);
 	hook_json_number(json, "key_bits", csr->key_bits);
 	hook_json_end(json);
-	for (i = 0; i < n; i++)
+	rc = 0;
+out:
+	for (i = 0; sans != NULL && i < csr->n_san; i++)
 		OPENSSL_free(sans[i]);
+	OPENSSL_free(sans);
+	OPENSSL_free(csr_subject);
+	OPENSSL_free(subject);
+	OPENSSL_free(issuer);
 	OPENSSL_free(serial);
 	BN_free(bn);
+	return rc;
 }
 
 /* The checks after the policy: the operator's hook, then the enrollment code. */
@@ -505,7 +552,12 @@ core_authorize_extra(const struct est_label *lb, enum est_op op,
 
 	if (pr->hook != NULL) {
 		buf_init(&json);
-		core_hook_facts(lb, op, a, client, csr, &json);
+		if (core_hook_facts(lb, op, a, client, csr, &json) == -1) {
+			buf_free(&json);
+			core_fail(res, 500, "cannot describe the request to the "
+			    "authorization hook");
+			return -1;
+		}
 		rc = hook_run(pr->hook, pr->hook_timeout_ms, (const char *)json.data,
 		    json.len, why, sizeof(why));
 		buf_free(&json);

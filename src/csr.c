@@ -468,6 +468,65 @@ out:
 	return rc;
 }
 
+/*
+ * A verified signature proves possession only of a real key. Decoding
+ * already put an EC point on its curve; the point at infinity (a lone 00
+ * octet) and RSA public exponents that make signatures forgeable remain.
+ * RSA limits follow SP 800-56B and the CA/Browser Forum: odd n, odd e with
+ * 2^16 < e < 2^256. The modulus is not tested for primality: that costs
+ * milliseconds per request.
+ */
+static int
+csr_check_key(const struct csr_info *info, char *reason, size_t reasonlen)
+{
+	const unsigned char	*bits;
+	X509_PUBKEY		*pub;
+	X509_ALGOR		*algor;
+	BIGNUM			*n = NULL, *e = NULL;
+	int			 bitslen, ptype, ok = 0;
+
+	switch (EVP_PKEY_get_base_id(info->pkey)) {
+	case EVP_PKEY_EC:
+		if ((pub = X509_REQ_get_X509_PUBKEY(info->req)) == NULL ||
+		    !X509_PUBKEY_get0_param(NULL, &bits, &bitslen, NULL, pub))
+			break;
+		ok = bitslen > 1 && (bits[0] == 2 || bits[0] == 3 || bits[0] == 4);
+		if (!ok)
+			snprintf(reason, reasonlen, "CSR public key is not a valid "
+			    "EC point (the point at infinity)");
+		return ok ? 0 : -1;
+	case EVP_PKEY_RSA:
+		/* RFC 3279 2.3.1: NULL (or, from lax encoders, absent); nothing else. */
+		if ((pub = X509_REQ_get_X509_PUBKEY(info->req)) == NULL ||
+		    !X509_PUBKEY_get0_param(NULL, NULL, NULL, &algor, pub))
+			break;
+		X509_ALGOR_get0(NULL, &ptype, NULL, algor);
+		if (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF) {
+			snprintf(reason, reasonlen, "CSR RSA key carries algorithm "
+			    "parameters other than NULL");
+			return -1;
+		}
+		if (!EVP_PKEY_get_bn_param(info->pkey, OSSL_PKEY_PARAM_RSA_N, &n) ||
+		    !EVP_PKEY_get_bn_param(info->pkey, OSSL_PKEY_PARAM_RSA_E, &e))
+			break;
+		ok = BN_is_odd(n) && BN_is_odd(e) && BN_num_bits(e) > 16 &&
+		    BN_num_bits(e) <= 256 && BN_cmp(e, n) < 0;
+		BN_free(n);
+		BN_free(e);
+		if (!ok)
+			snprintf(reason, reasonlen, "CSR public key is not a valid "
+			    "RSA key (even modulus, or exponent not odd and between "
+			    "2^16 and 2^256)");
+		return ok ? 0 : -1;
+	default:
+		return 0;	/* the policy refuses the key types it does not know */
+	}
+	BN_free(n);
+	BN_free(e);
+	snprintf(reason, reasonlen, "CSR public key cannot be examined");
+	return -1;
+}
+
 enum csr_status
 csr_parse(const uint8_t *der, size_t len, struct csr_info *info,
     char *reason, size_t reasonlen)
@@ -509,6 +568,8 @@ verified:
 		    X509_REQ_get_version(info->req) + 1);
 		goto out;
 	}
+	if (csr_check_key(info, reason, reasonlen) == -1)
+		goto out;
 	info->key_type = EVP_PKEY_get_base_id(info->pkey);
 	info->key_bits = EVP_PKEY_get_bits(info->pkey);
 	info->curve_nid = info->key_type == EVP_PKEY_EC ?

@@ -80,9 +80,12 @@ hook_talk(int to_fd, int from_fd, const char *json, size_t len,
 			break;
 		}
 		if (pfd[0].fd != -1 && pfd[0].revents) {
+			/* Non-blocking: a hook that does not read cannot hold us past the deadline. */
 			n = write(to_fd, json + sent, len - sent);
 			if (n > 0)
 				sent += (size_t)n;
+			else if (n == -1 && (errno == EAGAIN || errno == EINTR))
+				continue;
 			/* A hook that stops reading early may still decide. */
 			if (n <= 0 || sent == len) {
 				close(to_fd);
@@ -130,6 +133,11 @@ hook_run(const char *program, unsigned timeout_ms, const char *json,
 		timeout_ms = HOOK_MAX_TIMEOUT_MS;
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(outp, O_CLOEXEC) == -1) {
 		snprintf(reason, reasonlen, "authorization hook: cannot create pipes");
+		goto out;
+	}
+	/* Only our end: the hook's stdin stays blocking. */
+	if (fcntl(in[1], F_SETFL, O_NONBLOCK) == -1) {
+		snprintf(reason, reasonlen, "authorization hook: cannot set up pipes");
 		goto out;
 	}
 	deadline = hook_now_ms() + timeout_ms;

@@ -99,21 +99,25 @@ policy_check_key(const struct est_profile *pr, const struct csr_info *csr,
 	return -1;
 }
 
-/* 1 if the string holds a NUL, a control character or DEL. */
+/* 1 if the string holds a NUL, a control character or DEL, or does not decode. */
 static int
 policy_has_control(const ASN1_STRING *v)
 {
 	const unsigned char	*p = ASN1_STRING_get0_data(v);
-	int			 i, n = ASN1_STRING_length(v);
+	unsigned char		*utf8 = NULL;
+	int			 i, n = ASN1_STRING_length(v), found = 0;
 
-	/* BMPString and UniversalString: a NUL byte is part of a character. */
+	/* BMPString and UniversalString: judge the characters, not the bytes. */
 	if (ASN1_STRING_type(v) == V_ASN1_BMPSTRING ||
-	    ASN1_STRING_type(v) == V_ASN1_UNIVERSALSTRING)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (p[i] < 0x20 || p[i] == 0x7f)
+	    ASN1_STRING_type(v) == V_ASN1_UNIVERSALSTRING) {
+		if ((n = ASN1_STRING_to_UTF8(&utf8, v)) < 0)
 			return 1;
-	return 0;
+		p = utf8;
+	}
+	for (i = 0; i < n && !found; i++)
+		found = p[i] < 0x20 || p[i] == 0x7f;
+	OPENSSL_free(utf8);
+	return found;
 }
 
 /* Names end up in logs, UIs and other programs' parsers: no control bytes. */
@@ -151,6 +155,12 @@ policy_check_request(const struct est_profile *pr, const struct csr_info *csr,
 {
 	if (policy_check_printable(csr, reason, reasonlen) == -1)
 		return -1;
+	/* Software that reads "the" CN picks the first or the last: allow one. */
+	if (X509_NAME_get_index_by_NID(csr->subject, NID_commonName,
+	    X509_NAME_get_index_by_NID(csr->subject, NID_commonName, -1)) >= 0) {
+		snprintf(reason, reasonlen, "CSR subject has more than one commonName");
+		return -1;
+	}
 	if (X509_NAME_entry_count(csr->subject) == 0 && csr->n_san == 0) {
 		snprintf(reason, reasonlen,
 		    "CSR has neither a subject nor a subjectAltName");
@@ -186,22 +196,25 @@ policy_check_request(const struct est_profile *pr, const struct csr_info *csr,
 	return 0;
 }
 
-/* The subject's first commonName as a NUL-free string, or NULL. */
+/* The subject's commonName as NUL-free UTF-8, or NULL (none, or unusable). */
 static const char *
 policy_subject_cn(const X509_NAME *name, char *out, size_t outlen)
 {
-	const ASN1_STRING	*v;
-	int			 i, len;
+	unsigned char	*utf8 = NULL;
+	int		 i, len;
 
 	if ((i = X509_NAME_get_index_by_NID(name, NID_commonName, -1)) < 0)
 		return NULL;
-	v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
-	len = ASN1_STRING_length(v);
+	len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(
+	    X509_NAME_get_entry(name, i)));
 	if (len <= 0 || (size_t)len >= outlen ||
-	    memchr(ASN1_STRING_get0_data(v), '\0', (size_t)len) != NULL)
+	    memchr(utf8, '\0', (size_t)len) != NULL) {
+		OPENSSL_free(utf8);
 		return NULL;
-	memcpy(out, ASN1_STRING_get0_data(v), (size_t)len);
+	}
+	memcpy(out, utf8, (size_t)len);
 	out[len] = '\0';
+	OPENSSL_free(utf8);
 	return out;
 }
 
@@ -236,11 +249,10 @@ policy_ip_in(const unsigned char *ip, int iplen, const struct ip_range *r)
 }
 
 static int
-policy_check_dns(const struct est_profile *pr, const ASN1_IA5STRING *v,
+policy_check_dns(const struct est_profile *pr, const char *name, size_t len,
     char *reason, size_t reasonlen)
 {
-	const char	*name = (const char *)ASN1_STRING_get0_data(v);
-	size_t		 len = (size_t)ASN1_STRING_length(v), i;
+	size_t i;
 
 	if (len == 0 || memchr(name, '\0', len) != NULL) {
 		snprintf(reason, reasonlen, "CSR has an empty or NUL-bearing DNS name");
@@ -277,13 +289,22 @@ policy_check_sans(const struct est_profile *pr, const struct csr_info *csr,
 		case GEN_DNS:
 			if (!(pr->san_types & PROFILE_SAN_DNS))
 				goto type;
-			if (policy_check_dns(pr, gn->d.dNSName, reason, reasonlen) == -1)
+			if (policy_check_dns(pr,
+			    (const char *)ASN1_STRING_get0_data(gn->d.dNSName),
+			    (size_t)ASN1_STRING_length(gn->d.dNSName), reason,
+			    reasonlen) == -1)
 				return -1;
 			break;
 		case GEN_IPADD:
 			if (!(pr->san_types & PROFILE_SAN_IP))
 				goto type;
 			ip = gn->d.iPAddress;
+			/* RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6. */
+			if (ASN1_STRING_length(ip) != 4 && ASN1_STRING_length(ip) != 16) {
+				snprintf(reason, reasonlen, "IP address in subjectAltName "
+				    "is %d octets long, not 4 or 16", ASN1_STRING_length(ip));
+				return -1;
+			}
 			for (r = 0, ok = pr->n_ip_ranges == 0; r < pr->n_ip_ranges; r++)
 				ok |= policy_ip_in(ASN1_STRING_get0_data(ip),
 				    ASN1_STRING_length(ip), &pr->ip_ranges[r]);
@@ -312,26 +333,59 @@ type:
 	return -1;
 }
 
-/* The CN, or a DNS name, equals one of the client's identities. */
+/* The DNS name is the identity, or its first label is (ASCII, any case). */
+static int
+policy_dns_of_identity(const ASN1_IA5STRING *v, const char *identity)
+{
+	const char	*name = (const char *)ASN1_STRING_get0_data(v);
+	size_t		 len = (size_t)ASN1_STRING_length(v), ilen = strlen(identity);
+
+	return ilen > 0 && len >= ilen && strncasecmp(name, identity, ilen) == 0 &&
+	    (len == ilen || (name[ilen] == '.' && strchr(identity, '.') == NULL));
+}
+
+/*
+ * Names only the identity: the CN, if any, equals it; every DNS name is it
+ * or has it as first label; and at least one of them is there.
+ */
 static int
 policy_names_identity(const struct csr_info *csr, const char *cn,
-    const struct policy_client *client)
+    int has_cn, const char *identity)
 {
 	const GENERAL_NAME	*gn;
-	size_t			 i, k, len;
+	size_t			 i;
+	int			 named = 0;
 
-	for (k = 0; k < client->n_identities; k++) {
-		if (cn != NULL && strcmp(cn, client->identities[k]) == 0)
-			return 1;
-		len = strlen(client->identities[k]);
-		for (i = 0; i < csr->n_san; i++) {
-			gn = sk_GENERAL_NAME_value(csr->san, (int)i);
-			if (gn->type == GEN_DNS &&
-			    (size_t)ASN1_STRING_length(gn->d.dNSName) == len &&
-			    strncasecmp((const char *)ASN1_STRING_get0_data(
-			    gn->d.dNSName), client->identities[k], len) == 0)
-				return 1;
-		}
+	if (has_cn) {
+		if (cn == NULL || strcmp(cn, identity) != 0)
+			return 0;
+		named = 1;
+	}
+	for (i = 0; i < csr->n_san; i++) {
+		gn = sk_GENERAL_NAME_value(csr->san, (int)i);
+		if (gn->type != GEN_DNS)
+			continue;
+		if (!policy_dns_of_identity(gn->d.dNSName, identity))
+			return 0;
+		named = 1;
+	}
+	return named;
+}
+
+/*
+ * OpenSSL's host name check falls back to the CN when there is no DNS name,
+ * so a CN that could be a host name obeys the DNS-name rules.
+ */
+static int
+policy_check_cn_as_dns(const struct est_profile *pr, const char *cn,
+    char *reason, size_t reasonlen)
+{
+	if (cn == NULL || strpbrk(cn, ".*") == NULL)
+		return 0;
+	if (policy_check_dns(pr, cn, strlen(cn), reason, reasonlen) == -1) {
+		snprintf(reason + strlen(reason), reasonlen - strlen(reason),
+		    " (subject CN)");
+		return -1;
 	}
 	return 0;
 }
@@ -342,8 +396,17 @@ policy_check_names(const struct est_profile *pr, const struct csr_info *csr,
 {
 	char		 buf[256];
 	const char	*cn = policy_subject_cn(csr->subject, buf, sizeof(buf));
+	int		 has_cn = X509_NAME_get_index_by_NID(csr->subject,
+			    NID_commonName, -1) >= 0;
+	size_t		 k;
 
-	if (policy_check_sans(pr, csr, reason, reasonlen) == -1)
+	if (has_cn && cn == NULL) {
+		snprintf(reason, reasonlen, "subject CN is empty, too long, or "
+		    "does not decode");
+		return -1;
+	}
+	if (policy_check_sans(pr, csr, reason, reasonlen) == -1 ||
+	    policy_check_cn_as_dns(pr, cn, reason, reasonlen) == -1)
 		return -1;
 	if (pr->cn_pattern != NULL &&
 	    (cn == NULL || fnmatch(pr->cn_pattern, cn, 0) != 0)) {
@@ -352,14 +415,15 @@ policy_check_names(const struct est_profile *pr, const struct csr_info *csr,
 		return -1;
 	}
 	/* A registration authority enrolls others by design (RFC 7030 3.7). */
-	if (pr->subject_rule == NAME_RULE_IDENTITY && !client->is_ra &&
-	    !policy_names_identity(csr, cn, client)) {
-		snprintf(reason, reasonlen, "CSR subject CN or DNS name must equal "
-		    "the authenticated identity (%s)", client->n_identities > 0 ?
-		    client->identities[0] : "none");
-		return -1;
-	}
-	return 0;
+	if (pr->subject_rule != NAME_RULE_IDENTITY || client->is_ra)
+		return 0;
+	for (k = 0; k < client->n_identities; k++)
+		if (policy_names_identity(csr, cn, has_cn, client->identities[k]))
+			return 0;
+	snprintf(reason, reasonlen, "CSR subject CN and DNS names must name "
+	    "the authenticated identity (%s)", client->n_identities > 0 ?
+	    client->identities[0] : "none");
+	return -1;
 }
 
 int
@@ -434,9 +498,14 @@ policy_check_reenroll(const struct csr_info *csr, X509 *current,
     char *reason, size_t reasonlen)
 {
 	unsigned char	*cur_der = NULL, *req_der = NULL;
+	const unsigned char *a, *b;
+	size_t		 alen, blen;
 	int		 cur_len, req_len = 0, rc = -1;
 
-	if (X509_NAME_cmp(csr->subject, X509_get_subject_name(current)) != 0) {
+	/* RFC 7030 4.2.2: identical, so byte for byte, not X509_NAME_cmp's folded form. */
+	if (!X509_NAME_get0_der(csr->subject, &a, &alen) ||
+	    !X509_NAME_get0_der(X509_get_subject_name(current), &b, &blen) ||
+	    alen != blen || memcmp(a, b, alen) != 0) {
 		snprintf(reason, reasonlen,
 		    "re-enrollment CSR subject differs from the certificate being renewed");
 		goto out;
@@ -522,5 +591,11 @@ policy_decide(const struct est_profile *pr, enum est_op op,
 		return -1;
 	}
 	policy_plan(pr, csr, now, ca_not_after, plan);
+	/* No keyUsage extension would allow every use: refuse instead. */
+	if (pr->key_usage != 0 && plan->key_usage == 0) {
+		snprintf(reason, reasonlen, "the profile's key_usage allows nothing "
+		    "for this key type");
+		return -1;
+	}
 	return 0;
 }

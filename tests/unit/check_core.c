@@ -1003,12 +1003,12 @@ START_TEST(malformed_authorization_headers_get_401)
 	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, emptyuser, NULL, &res);
 	assert_401_basic(&res, "IoT devices", "wrong user name or password");
 	est_response_free(&res);
-	/* A valid header padded past the limit is not read at all. */
+	/* A valid header padded past the limit is not read: it fails. */
 	snprintf(big, sizeof(big), "%s", good);
 	memset(big + strlen(good), ' ', sizeof(big) - strlen(good) - 1);
 	big[sizeof(big) - 1] = '\0';
 	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, big, NULL, &res);
-	assert_401_basic(&res, "IoT devices", "a user name and password are required");
+	assert_401_basic(&res, "IoT devices", "wrong user name or password");
 	est_response_free(&res);
 	/* The scheme is case-insensitive (RFC 7617); the good header works. */
 	good[0] = 'b';
@@ -1177,6 +1177,7 @@ START_TEST(remote_user_is_trusted_only_when_configured)
 {
 	struct tp_csr_spec	spec = { .cn = "d" };
 	struct est_response	res;
+	char			*auth;
 
 	reload(IOT_PASSWORD);
 	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, "demo", &res);
@@ -1194,6 +1195,47 @@ START_TEST(remote_user_is_trusted_only_when_configured)
 	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, NULL, &res);
 	assert_401_basic(&res, "EST", "a user name and password are required");
 	est_response_free(&res);
+	/* The front server that checked the password forwards its header too. */
+	auth = basic("carol", "front-server-password");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, auth, "carol", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	ck_assert_str_eq(res.identity, "user:carol");
+	est_response_free(&res);
+	free(auth);
+}
+END_TEST
+
+START_TEST(a_presented_password_is_never_replaced_by_remote_user)
+{
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct est_response	 res;
+	char			*wrong = basic("demo", "not-the-password"), *right;
+	char			 big[EST_AUTH_HEADER_MAX + 64];
+
+	/* With an htpasswd file of our own, a Basic header is checked here. */
+	reload(IOT_PASSWORD "trust_remote_user = yes\n");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, wrong, "demo", &res);
+	assert_401_basic(&res, "IoT devices", "wrong user name or password");
+	est_response_free(&res);
+	/* An over-long header fails; REMOTE_USER does not stand in for it. */
+	snprintf(big, sizeof(big), "%s", wrong);
+	memset(big + strlen(wrong), 'A', sizeof(big) - strlen(wrong) - 1);
+	big[sizeof(big) - 1] = '\0';
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, big, "demo", &res);
+	assert_401_basic(&res, "IoT devices", "wrong user name or password");
+	est_response_free(&res);
+	right = basic("demo", "demo-password");
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, right, "someone-else", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	ck_assert_str_eq(res.identity, "user:demo");
+	est_response_free(&res);
+	/* Without a header, REMOTE_USER is trusted as configured. */
+	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, NULL, "demo", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	ck_assert_str_eq(res.identity, "user:demo");
+	est_response_free(&res);
+	free(wrong);
+	free(right);
 }
 END_TEST
 
@@ -1208,7 +1250,7 @@ START_TEST(identity_rule_binds_the_user_name_through_the_handler)
 	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
 	est_response_free(&res);
 	post_basic(IOT_ENROLL, &other, NULL, "demo", "demo-password", &res);
-	assert_fail(&res, 403, "CSR subject CN or DNS name must equal the "
+	assert_fail(&res, 403, "CSR subject CN and DNS names must name the "
 	    "authenticated identity (demo)");
 	est_response_free(&res);
 }
@@ -1327,6 +1369,29 @@ START_TEST(the_hook_allows_and_denies_through_the_handler)
 }
 END_TEST
 
+START_TEST(the_hook_sees_every_name_of_the_csr)
+{
+	char			 extra[4 * TP_PATH_MAX], san[4096], script[256];
+	struct tp_csr_spec	 spec = { .cn = "sensor-1", .san = san };
+	struct est_response	 res;
+	size_t			 i, o = 0;
+
+	/* Past the 64th name, where the hook's view used to end. */
+	for (i = 1; i <= 100; i++)
+		o += (size_t)snprintf(san + o, sizeof(san) - o, "%sDNS:n%zu.example",
+		    i > 1 ? "," : "", i);
+	snprintf(script, sizeof(script), "#!/bin/sh\ngrep -q 'n100.example' || "
+	    "exit 0\necho 'name 100 refused'\nexit 1\n");
+	tp_write_script(env.dir, "hook.sh", script);
+	snprintf(extra, sizeof(extra), IOT_PASSWORD "[profile iot]\nhook = hook.sh\n"
+	    "max_san_entries = 200\n");
+	reload(extra);
+	post_basic(IOT_ENROLL, &spec, NULL, "demo", "demo-password", &res);
+	assert_fail(&res, 403, "name 100 refused");
+	est_response_free(&res);
+}
+END_TEST
+
 START_TEST(an_enrollment_code_is_spent_once_and_only_on_success)
 {
 	char			 dir[TP_PATH_MAX];
@@ -1435,10 +1500,12 @@ main(void)
 	tcase_add_test(tc, certificate_and_password_requires_both);
 	tcase_add_test(tc, certificate_or_password_accepts_either);
 	tcase_add_test(tc, remote_user_is_trusted_only_when_configured);
+	tcase_add_test(tc, a_presented_password_is_never_replaced_by_remote_user);
 	tcase_add_test(tc, identity_rule_binds_the_user_name_through_the_handler);
 	tcase_add_test(tc, serves_csrattrs_derived_from_the_profile_without_authentication);
 	tcase_add_test(tc, serves_verbatim_csrattrs_and_204_for_none);
 	tcase_add_test(tc, the_hook_allows_and_denies_through_the_handler);
+	tcase_add_test(tc, the_hook_sees_every_name_of_the_csr);
 	tcase_add_test(tc, an_enrollment_code_is_spent_once_and_only_on_success);
 	suite_add_tcase(s, tc);
 	return tp_run(s);

@@ -5,7 +5,11 @@
 #include <string.h>
 
 #include <check.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/param_build.h>
+#include <openssl/sha.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
@@ -530,6 +534,211 @@ START_TEST(fast_path_keys_still_need_a_good_signature)
 }
 END_TEST
 
+/*
+ * A request for a public key nobody holds, "signed" by arithmetic alone:
+ * sign(tbs, out) writes the signature bits. DER in out.
+ */
+static void
+forged_csr(X509_REQ *req, int sig_nid, int sig_ptype,
+    void (*sign)(const unsigned char md[32], struct buf *sig), struct buf *out)
+{
+	X509_ALGOR	*alg = X509_ALGOR_new();
+	ASN1_BIT_STRING	*bs = ASN1_BIT_STRING_new();
+	X509_NAME	*name = X509_NAME_new();
+	unsigned char	*tbs = NULL, *der = NULL, md[32];
+	struct buf	 sig;
+	int		 len;
+
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"forged", -1, -1, 0);
+	ck_assert_int_eq(X509_REQ_set_version(req, X509_REQ_VERSION_1), 1);
+	ck_assert_int_eq(X509_REQ_set_subject_name(req, name), 1);
+	X509_ALGOR_set0(alg, OBJ_nid2obj(sig_nid), sig_ptype, NULL);
+	ck_assert_int_eq(X509_REQ_set1_signature_algo(req, alg), 1);
+	ck_assert_int_gt(len = i2d_re_X509_REQ_tbs(req, &tbs), 0);
+	SHA256(tbs, (size_t)len, md);
+	buf_init(&sig);
+	sign(md, &sig);
+	ck_assert_int_eq(ASN1_BIT_STRING_set(bs, sig.data, (int)sig.len), 1);
+	bs->flags = (bs->flags & ~0x07L) | ASN1_STRING_FLAG_BITS_LEFT;
+	X509_REQ_set0_signature(req, bs);
+	ck_assert_int_gt(len = i2d_X509_REQ(req, &der), 0);
+	buf_append(out, der, (size_t)len);
+	buf_free(&sig);
+	OPENSSL_free(der);
+	OPENSSL_free(tbs);
+	X509_ALGOR_free(alg);
+	X509_NAME_free(name);
+}
+
+/* With Q at infinity, (r, s) = (x(kG), e/k) verifies for any k. */
+static void
+sign_for_infinity(const unsigned char md[32], struct buf *out)
+{
+	EC_GROUP	*g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	EC_POINT	*R = EC_POINT_new(g);
+	BN_CTX		*bn = BN_CTX_new();
+	BIGNUM		*k = BN_new(), *x = BN_new(), *e = BN_new(), *kinv;
+	BIGNUM		*r = BN_new(), *s = BN_new();
+	const BIGNUM	*order = EC_GROUP_get0_order(g);
+	ECDSA_SIG	*sig = ECDSA_SIG_new();
+	unsigned char	*der = NULL;
+	int		 len;
+
+	ck_assert_int_eq(BN_rand_range(k, order), 1);
+	ck_assert_int_eq(EC_POINT_mul(g, R, k, NULL, NULL, bn), 1);
+	ck_assert_int_eq(EC_POINT_get_affine_coordinates(g, R, x, NULL, bn), 1);
+	ck_assert_int_eq(BN_nnmod(r, x, order, bn), 1);
+	ck_assert_ptr_nonnull(BN_bin2bn(md, 32, e));
+	ck_assert_ptr_nonnull(kinv = BN_mod_inverse(NULL, k, order, bn));
+	ck_assert_int_eq(BN_mod_mul(s, e, kinv, order, bn), 1);
+	ck_assert_int_eq(ECDSA_SIG_set0(sig, r, s), 1);
+	ck_assert_int_gt(len = i2d_ECDSA_SIG(sig, &der), 0);
+	buf_append(out, der, (size_t)len);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(sig);
+	BN_free(k);
+	BN_free(x);
+	BN_free(e);
+	BN_free(kinv);
+	BN_CTX_free(bn);
+	EC_POINT_free(R);
+	EC_GROUP_free(g);
+}
+
+/* With e = 1 the signature is the padded digest itself (RFC 8017 9.2). */
+static void
+sign_for_exponent_one(const unsigned char md[32], struct buf *out)
+{
+	static const unsigned char prefix[] = {	/* DigestInfo for SHA-256 */
+		0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+		0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+	};
+	unsigned char em[256];
+
+	memset(em, 0xff, sizeof(em));
+	em[0] = 0x00;
+	em[1] = 0x01;
+	em[sizeof(em) - 32 - sizeof(prefix) - 1] = 0x00;
+	memcpy(em + sizeof(em) - 32 - sizeof(prefix), prefix, sizeof(prefix));
+	memcpy(em + sizeof(em) - 32, md, 32);
+	buf_append(out, em, sizeof(em));
+}
+
+START_TEST(rejects_an_ec_key_at_infinity_though_its_signature_verifies)
+{
+	X509_REQ	*req = X509_REQ_new();
+	unsigned char	*point = OPENSSL_malloc(1);
+	struct buf	 der;
+	struct csr_info	 info;
+	char		 r[200];
+
+	point[0] = 0x00;	/* SEC 1 2.3.3: the point at infinity */
+	ck_assert_int_eq(X509_PUBKEY_set0_param(X509_REQ_get_X509_PUBKEY(req),
+	    OBJ_nid2obj(NID_X9_62_id_ecPublicKey), V_ASN1_OBJECT,
+	    OBJ_nid2obj(NID_X9_62_prime256v1), point, 1), 1);
+	buf_init(&der);
+	forged_csr(req, NID_ecdsa_with_SHA256, V_ASN1_UNDEF, sign_for_infinity, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)),
+	    CSR_MALFORMED);
+	ck_assert_str_eq(r, "CSR public key is not a valid EC point (the point "
+	    "at infinity)");
+	assert_cleared(&info);
+	buf_free(&der);
+	X509_REQ_free(req);
+}
+END_TEST
+
+START_TEST(rejects_rsa_keys_whose_exponent_makes_signatures_forgeable)
+{
+	static const char refused[] = "CSR public key is not a valid RSA key (even "
+	    "modulus, or exponent not odd and between 2^16 and 2^256)";
+	EVP_PKEY	*real = tp_key(TP_RSA_2048), *weak = NULL, *three = NULL;
+	EVP_PKEY_CTX	*ctx;
+	OSSL_PARAM_BLD	*bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM	*params;
+	BIGNUM		*n = NULL, *e = BN_new();
+	X509_REQ	*req = X509_REQ_new();
+	struct buf	 der;
+	struct csr_info	 info;
+	char		 r[200];
+
+	/* Anyone can sign for n with e = 1. */
+	ck_assert_int_eq(EVP_PKEY_get_bn_param(real, OSSL_PKEY_PARAM_RSA_N, &n), 1);
+	ck_assert_int_eq(BN_set_word(e, 1), 1);
+	ck_assert_int_eq(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n), 1);
+	ck_assert_int_eq(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e), 1);
+	ck_assert_ptr_nonnull(params = OSSL_PARAM_BLD_to_param(bld));
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	ck_assert_int_eq(EVP_PKEY_fromdata_init(ctx), 1);
+	ck_assert_int_eq(EVP_PKEY_fromdata(ctx, &weak, EVP_PKEY_PUBLIC_KEY, params), 1);
+	EVP_PKEY_CTX_free(ctx);
+	ck_assert_int_eq(X509_REQ_set_pubkey(req, weak), 1);
+	buf_init(&der);
+	forged_csr(req, NID_sha256WithRSAEncryption, V_ASN1_NULL,
+	    sign_for_exponent_one, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)),
+	    CSR_MALFORMED);
+	ck_assert_str_eq(r, refused);
+	/* A real key pair, signed properly, but with e = 3. */
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	ck_assert_int_eq(BN_set_word(e, 3), 1);
+	ck_assert_int_eq(EVP_PKEY_keygen_init(ctx), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, e), 1);
+	ck_assert_int_eq(EVP_PKEY_keygen(ctx, &three), 1);
+	EVP_PKEY_CTX_free(ctx);
+	buf_reset(&der);
+	raw_csr(three, X509_REQ_VERSION_1, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)),
+	    CSR_MALFORMED);
+	ck_assert_str_eq(r, refused);
+	/* rsaEncryption with parameters of the requester's choosing. */
+	{
+		static const unsigned char seq[] = { 0x30, 0x03, 0x0c, 0x01, 'x' };
+		X509_REQ	*odd = X509_REQ_new();
+		X509_NAME	*name = X509_NAME_new();
+		X509_ALGOR	*algor;
+		ASN1_STRING	*junk = ASN1_STRING_new();
+		unsigned char	*p = NULL;
+		int		 len;
+
+		X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+		    (const unsigned char *)"odd", -1, -1, 0);
+		ck_assert_int_eq(X509_REQ_set_subject_name(odd, name), 1);
+		ck_assert_int_eq(X509_REQ_set_pubkey(odd, real), 1);
+		ck_assert_int_eq(X509_PUBKEY_get0_param(NULL, NULL, NULL, &algor,
+		    X509_REQ_get_X509_PUBKEY(odd)), 1);
+		ck_assert_int_eq(ASN1_STRING_set(junk, seq, sizeof(seq)), 1);
+		ck_assert_int_eq(X509_ALGOR_set0(algor, OBJ_nid2obj(NID_rsaEncryption),
+		    V_ASN1_SEQUENCE, junk), 1);
+		ck_assert_int_gt(X509_REQ_sign(odd, real, EVP_sha256()), 0);
+		ck_assert_int_gt(len = i2d_X509_REQ(odd, &p), 0);
+		ck_assert_int_eq(csr_parse(p, (size_t)len, &info, r, sizeof(r)),
+		    CSR_MALFORMED);
+		ck_assert_str_eq(r, "CSR RSA key carries algorithm parameters other "
+		    "than NULL");
+		OPENSSL_free(p);
+		X509_NAME_free(name);
+		X509_REQ_free(odd);
+	}
+	/* And the usual e = 65537 passes. */
+	buf_reset(&der);
+	raw_csr(real, X509_REQ_VERSION_1, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)), CSR_OK);
+	csr_info_free(&info);
+	buf_free(&der);
+	X509_REQ_free(req);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(e);
+	EVP_PKEY_free(real);
+	EVP_PKEY_free(weak);
+	EVP_PKEY_free(three);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -559,6 +768,8 @@ main(void)
 	tcase_add_test(tc, rejects_an_extension_request_that_does_not_decode);
 	tcase_add_test(tc, parses_the_rfc7030_a3_request_with_its_challenge_password);
 	tcase_add_test(tc, describe_truncates_to_the_output_size);
+	tcase_add_test(tc, rejects_an_ec_key_at_infinity_though_its_signature_verifies);
+	tcase_add_test(tc, rejects_rsa_keys_whose_exponent_makes_signatures_forgeable);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }

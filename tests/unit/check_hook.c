@@ -243,6 +243,25 @@ START_TEST(a_hook_that_does_not_read_its_input_still_decides)
 }
 END_TEST
 
+START_TEST(a_hook_that_neither_reads_nor_exits_is_killed_at_the_deadline)
+{
+	char		 path[TP_PATH_MAX], r[200], *json;
+	size_t		 n = 256 * 1024;	/* far more than a pipe holds */
+	long long	 t0, elapsed;
+
+	json = malloc(n + 1);
+	memset(json, 'j', n);
+	json[n] = '\0';
+	script(path, "stuck", "#!/bin/sh\nsleep 30\nexit 0\n");
+	t0 = now_ms();
+	ck_assert_int_eq(run(path, 300, json, r, sizeof(r)), -1);
+	elapsed = now_ms() - t0;
+	ck_assert_str_eq(r, "authorization hook timed out after 300 ms");
+	ck_assert_int_lt(elapsed, 300 + 1000);
+	free(json);
+}
+END_TEST
+
 START_TEST(the_hook_gets_no_arguments_and_a_minimal_environment)
 {
 	char	 path[TP_PATH_MAX], cmd[3 * TP_PATH_MAX], r[200], *got;
@@ -387,6 +406,7 @@ main(void)
 	tcase_add_test(tc, the_hook_receives_exactly_the_json_on_stdin);
 	tcase_add_test(tc, the_hook_receives_a_large_json_completely);
 	tcase_add_test(tc, a_hook_that_does_not_read_its_input_still_decides);
+	tcase_add_test(tc, a_hook_that_neither_reads_nor_exits_is_killed_at_the_deadline);
 	tcase_add_test(tc, the_hook_gets_no_arguments_and_a_minimal_environment);
 	tcase_add_test(tc, the_hook_environment_is_exactly_path_and_lc_all);
 	tcase_add_test(tc, json_escapes_quotes_backslashes_and_control_characters);

@@ -100,6 +100,19 @@ START_TEST(refuses_control_characters_in_subject_and_names)
 }
 END_TEST
 
+START_TEST(refuses_more_than_one_common_name)
+{
+	struct tp_csr_spec	two = { .cn = "device-1", .o = "Org", .cn2 = "www.bank.example" };
+	struct tp_csr_spec	bmp = { .cn = "device-1", .cn_bmp = "device-1" };
+	char			r[200];
+
+	ck_assert_int_eq(request_check(&two, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject has more than one commonName");
+	ck_assert_int_eq(request_check(&bmp, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject has more than one commonName");
+}
+END_TEST
+
 START_TEST(names_operations)
 {
 	ck_assert_str_eq(est_op_name(EST_OP_NONE), "-");
@@ -272,6 +285,16 @@ START_TEST(reenroll_rejects_a_different_subject)
 	ck_assert_int_eq(reenroll_check("dev", NULL, &more, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "re-enrollment CSR subject differs from the "
 	    "certificate being renewed");
+	/* Identical means byte for byte: not case- or space-folded. */
+	spec.cn = "DEV";
+	ck_assert_int_eq(reenroll_check("dev", NULL, &spec, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "re-enrollment CSR subject differs from the "
+	    "certificate being renewed");
+	spec.cn = " dev ";
+	ck_assert_int_eq(reenroll_check("dev", NULL, &spec, r, sizeof(r)), -1);
+	spec.cn = NULL;
+	spec.cn_bmp = "dev";	/* same text, another string type */
+	ck_assert_int_eq(reenroll_check("dev", NULL, &spec, r, sizeof(r)), -1);
 }
 END_TEST
 
@@ -826,12 +849,18 @@ END_TEST
 
 START_TEST(identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity)
 {
-	static const char refused[] = "CSR subject CN or DNS name must equal the "
+	static const char refused[] = "CSR subject CN and DNS names must name the "
 	    "authenticated identity (device-7)";
 	struct policy_client	c = { NULL, 0, 0, { "device-7", NULL }, 1 };
 	struct tp_csr_spec	cn = { .cn = "device-7" };
-	struct tp_csr_spec	san = { .cn = "other", .san = "DNS:x,DNS:DEVICE-7" };
+	struct tp_csr_spec	cn_dns = { .cn = "device-7", .san = "DNS:device-7.example" };
+	struct tp_csr_spec	san = { .o = "Org", .san = "DNS:DEVICE-7,DNS:device-7.example" };
+	struct tp_csr_spec	other_cn = { .cn = "other", .san = "DNS:x,DNS:DEVICE-7" };
+	struct tp_csr_spec	extra_dns = { .cn = "device-7",
+	    .san = "DNS:device-7.example,DNS:device-8.example" };
+	struct tp_csr_spec	prefix = { .cn = "device-7", .san = "DNS:device-77.example" };
 	struct tp_csr_spec	neither = { .cn = "device-8", .san = "DNS:device-7.example" };
+	struct tp_csr_spec	nothing = { .o = "Org", .san = "IP:10.0.0.7" };
 	struct tp_csr_spec	cn_case = { .cn = "Device-7" };
 	char			r[200];
 
@@ -839,12 +868,65 @@ START_TEST(identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity)
 	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), 0);
 	cfg.labels[0].profile.subject_rule = NAME_RULE_IDENTITY;
 	ck_assert_int_eq(names_check(&cn, &c, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&cn_dns, &c, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&san, &c, r, sizeof(r)), 0);
+	/* One right name does not carry the others: each must name the identity. */
+	ck_assert_int_eq(names_check(&other_cn, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	ck_assert_int_eq(names_check(&extra_dns, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	ck_assert_int_eq(names_check(&prefix, &c, r, sizeof(r)), -1);
 	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	ck_assert_int_eq(names_check(&nothing, &c, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, refused);
 	/* The CN is compared exactly, DNS names without case. */
 	ck_assert_int_eq(names_check(&cn_case, &c, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, refused);
+}
+END_TEST
+
+START_TEST(a_cn_that_could_be_a_host_name_obeys_the_dns_rules)
+{
+	struct tp_csr_spec	plain = { .cn = "device-1", .san = "DNS:device-1.example.com" };
+	struct tp_csr_spec	outside = { .cn = "www.bank.example" };
+	struct tp_csr_spec	inside = { .cn = "host.example.com" };
+	struct tp_csr_spec	wild = { .cn = "*.example.com" };
+	struct tp_csr_spec	bmp = { .cn_bmp = "www.bank.example" };
+	char			r[200];
+
+	add_suffix("example.com");
+	cfg.labels[0].profile.allow_wildcard = 0;
+	ck_assert_int_eq(names_check(&plain, NULL, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&inside, NULL, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&outside, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name www.bank.example is outside the allowed "
+	    "domains (subject CN)");
+	ck_assert_int_eq(names_check(&bmp, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "DNS name www.bank.example is outside the allowed "
+	    "domains (subject CN)");
+	ck_assert_int_eq(names_check(&wild, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "wildcard DNS name *.example.com is not allowed (subject CN)");
+}
+END_TEST
+
+START_TEST(refuses_ip_addresses_of_other_lengths)
+{
+	static const unsigned char five[5] = { 10, 0, 0, 1, 0 };
+	struct tp_csr_spec	 spec = { .cn = "d", .san = "IP:10.0.0.1" };
+	struct csr_info		 info;
+	GENERAL_NAME		*gn;
+	char			 r[200];
+
+	mk(TP_EC_P256, &spec, &info);
+	ck_assert_int_eq(policy_check_names(&cfg.labels[0].profile, &info,
+	    &(struct policy_client){ .n_identities = 0 }, r, sizeof(r)), 0);
+	gn = sk_GENERAL_NAME_value(info.san, 0);
+	ck_assert_int_eq(ASN1_OCTET_STRING_set(gn->d.iPAddress, five, 5), 1);
+	ck_assert_int_eq(policy_check_names(&cfg.labels[0].profile, &info,
+	    &(struct policy_client){ .n_identities = 0 }, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "IP address in subjectAltName is 5 octets long, not 4 or 16");
+	csr_info_free(&info);
 }
 END_TEST
 
@@ -861,10 +943,10 @@ START_TEST(identity_rule_accepts_any_of_the_identities)
 	ck_assert_int_eq(names_check(&user, &c, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&cert, &c, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&other, &c, r, sizeof(r)), -1);
-	ck_assert_str_eq(r, "CSR subject CN or DNS name must equal the "
+	ck_assert_str_eq(r, "CSR subject CN and DNS names must name the "
 	    "authenticated identity (alice)");
 	ck_assert_int_eq(names_check(&user, &nobody, r, sizeof(r)), -1);
-	ck_assert_str_eq(r, "CSR subject CN or DNS name must equal the "
+	ck_assert_str_eq(r, "CSR subject CN and DNS names must name the "
 	    "authenticated identity (none)");
 }
 END_TEST
@@ -1066,6 +1148,48 @@ START_TEST(decide_applies_the_name_rules)
 }
 END_TEST
 
+START_TEST(judges_bmpstring_names_by_their_characters)
+{
+	struct tp_csr_spec	bad = { .o = "Org", .cn_bmp = "www.a.example\n.b" };
+	struct tp_csr_spec	good = { .o = "Org", .cn_bmp = "device-1" };
+	char			r[200];
+
+	ck_assert_int_eq(request_check(&bad, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject contains control characters");
+	ck_assert_int_eq(request_check(&good, r, sizeof(r)), 0);
+	/* Decoded, the CN obeys the rules like any other. */
+	cfg.labels[0].profile.cn_pattern = "device-*";
+	ck_assert_int_eq(names_check(&good, NULL, r, sizeof(r)), 0);
+	good.cn_bmp = "server-1";
+	ck_assert_int_eq(names_check(&good, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subject CN does not match device-*");
+}
+END_TEST
+
+
+START_TEST(refuses_when_the_key_usage_leaves_nothing_for_the_key)
+{
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	X509			*client = current_cert("bootstrap", NULL);
+	struct issue_plan	 plan;
+	char			 r[200];
+
+	/* No keyUsage extension would mean every usage: refuse instead. */
+	cfg.labels[0].profile.key_usage = KU_KEY_ENCIPHERMENT;
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, client, 0,
+	    CA_END, &plan, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "the profile's key_usage allows nothing for this key type");
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_RSA_2048, &spec, client, 0,
+	    CA_END, &plan, r, sizeof(r)), 0);
+	ck_assert_uint_eq(plan.key_usage, KU_KEY_ENCIPHERMENT);
+	cfg.labels[0].profile.key_usage = KU_KEY_AGREEMENT;
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_RSA_2048, &spec, client, 0,
+	    CA_END, &plan, r, sizeof(r)), -1);
+	X509_free(client);
+}
+END_TEST
+
+
 int
 main(void)
 {
@@ -1077,6 +1201,11 @@ main(void)
 	tcase_add_test(tc, names_operations);
 	tcase_add_test(tc, refuses_ec_keys_with_explicit_parameters);
 	tcase_add_test(tc, refuses_control_characters_in_subject_and_names);
+	tcase_add_test(tc, judges_bmpstring_names_by_their_characters);
+	tcase_add_test(tc, refuses_more_than_one_common_name);
+	tcase_add_test(tc, a_cn_that_could_be_a_host_name_obeys_the_dns_rules);
+	tcase_add_test(tc, refuses_ip_addresses_of_other_lengths);
+	tcase_add_test(tc, refuses_when_the_key_usage_leaves_nothing_for_the_key);
 	tcase_add_test(tc, accepts_allowed_curves_and_rsa_sizes);
 	tcase_add_test(tc, rejects_a_curve_not_in_the_profile);
 	tcase_add_test(tc, rejects_rsa_keys_outside_the_size_bounds);

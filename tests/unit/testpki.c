@@ -239,6 +239,23 @@ tp_csr(EVP_PKEY *key, const struct tp_csr_spec *s)
 	    (exts = sk_X509_EXTENSION_new_null()) == NULL)
 		tp_die("X509_REQ_new");
 	name = tp_name(s->cn, s->o);
+	if (s->cn2 != NULL && !X509_NAME_add_entry_by_NID(name, NID_commonName,
+	    MBSTRING_ASC, (const unsigned char *)s->cn2, -1, -1, 0))
+		tp_die("second CN");
+	if (s->cn_bmp != NULL) {
+		unsigned char	ucs2[256];
+		size_t		i, n = strlen(s->cn_bmp);
+
+		if (2 * n > sizeof(ucs2))
+			tp_die("BMPString CN too long");
+		for (i = 0; i < n; i++) {
+			ucs2[2 * i] = 0;
+			ucs2[2 * i + 1] = (unsigned char)s->cn_bmp[i];
+		}
+		if (!X509_NAME_add_entry_by_NID(name, NID_commonName,
+		    V_ASN1_BMPSTRING, ucs2, (int)(2 * n), -1, 0))
+			tp_die("BMPString CN");
+	}
 	if (!X509_REQ_set_version(req, X509_REQ_VERSION_1) ||
 	    !X509_REQ_set_subject_name(req, name) ||
 	    !X509_REQ_set_pubkey(req, key))

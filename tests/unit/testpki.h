@@ -73,6 +73,8 @@ X509		*tp_client(EVP_PKEY *key, const char *cn, X509 *ca, EVP_PKEY *ca_key);
 struct tp_csr_spec {
 	const char	*cn;		/* both NULL: an empty subject */
 	const char	*o;
+	const char	*cn2;		/* a second commonName, after the others */
+	const char	*cn_bmp;	/* a commonName as BMPString (ASCII text) */
 	const char	*san;		/* subjectAltName, OpenSSL conf syntax */
 	int		 san_twice;	/* the SAN extension requested twice */
 	int		 san_garbage;	/* a SAN extension whose value does not decode */
