@@ -183,6 +183,79 @@ START_TEST(uses_random_positive_128_bit_serials)
 }
 END_TEST
 
+START_TEST(every_serial_byte_varies)
+{
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct issue_plan	 plan;
+	unsigned char		 first[CERTGEN_SERIAL_BYTES], cur[CERTGEN_SERIAL_BYTES];
+	int			 varies[CERTGEN_SERIAL_BYTES] = { 0 };
+	int			 i, k, n;
+	X509			*x;
+	BIGNUM			*bn;
+
+	/* 32 serials: a fixed byte anywhere but the top shows as no variation. */
+	default_plan(&plan);
+	for (i = 0; i < 32; i++) {
+		x = issue(TP_EC_P256, &spec, &plan, NULL);
+		bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+		ck_assert_int_eq(BN_bn2binpad(bn, cur, sizeof(cur)), (int)sizeof(cur));
+		for (k = 0; k < (int)sizeof(cur); k++)
+			if (i == 0)
+				first[k] = cur[k];
+			else if (cur[k] != first[k])
+				varies[k] = 1;
+		BN_free(bn);
+		X509_free(x);
+	}
+	for (k = 1, n = 0; k < CERTGEN_SERIAL_BYTES; k++)
+		n += varies[k];
+	ck_assert_int_eq(n, CERTGEN_SERIAL_BYTES - 1);
+}
+END_TEST
+
+START_TEST(an_intermediate_ca_names_itself_as_issuer)
+{
+	struct tp_csr_spec	 spec = { .cn = "leaf" };
+	struct tp_cert_spec	 sub = { .cn = "Certgen Issuing CA", .ca = 1,
+	    .ku = "critical,keyCertSign,cRLSign" };
+	char			 cert_path[TP_PATH_MAX], key_path[TP_PATH_MAX];
+	struct issue_plan	 plan;
+	struct diag		 d;
+	EVP_PKEY		*sub_key = tp_key(TP_EC_P256);
+	X509			*sub_ca = tp_cert(&sub, sub_key, ca, ca_key), *x;
+	X509_STORE		*store = X509_STORE_new();
+	X509_STORE_CTX		*ctx = X509_STORE_CTX_new();
+	STACK_OF(X509)		*untrusted = sk_X509_new_null();
+
+	/* The root's subject and the issuing CA's differ: the leaf names the latter. */
+	issuer_free(&is);
+	tp_write_certs(dir, "sub.pem", &sub_ca, 1);
+	tp_write_key(dir, "sub.key", sub_key);
+	tp_path(cert_path, dir, "sub.pem");
+	tp_path(key_path, dir, "sub.key");
+	diag_init(&d);
+	ck_assert_int_eq(issuer_load(&is, cert_path, key_path, NULL, &d), 0);
+	diag_free(&d);
+	default_plan(&plan);
+	x = issue(TP_EC_P256, &spec, &plan, NULL);
+	ck_assert_int_eq(X509_NAME_cmp(X509_get_issuer_name(x),
+	    X509_get_subject_name(sub_ca)), 0);
+	ck_assert_int_ne(X509_NAME_cmp(X509_get_issuer_name(x),
+	    X509_get_subject_name(ca)), 0);
+	X509_STORE_add_cert(store, ca);
+	sk_X509_push(untrusted, sub_ca);
+	ck_assert_int_eq(X509_STORE_CTX_init(ctx, store, x, untrusted), 1);
+	ck_assert_msg(X509_verify_cert(ctx) == 1, "%s", X509_verify_cert_error_string(
+	    X509_STORE_CTX_get_error(ctx)));
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	sk_X509_free(untrusted);
+	X509_free(x);
+	X509_free(sub_ca);
+	EVP_PKEY_free(sub_key);
+}
+END_TEST
+
 START_TEST(sets_validity_from_the_plan)
 {
 	struct tp_csr_spec	 spec = { .cn = "d" };
@@ -550,6 +623,8 @@ main(void)
 	tcase_add_test(tc, issues_a_v3_certificate_signed_by_the_ca);
 	tcase_add_test(tc, copies_the_requested_subject_exactly);
 	tcase_add_test(tc, uses_random_positive_128_bit_serials);
+	tcase_add_test(tc, every_serial_byte_varies);
+	tcase_add_test(tc, an_intermediate_ca_names_itself_as_issuer);
 	tcase_add_test(tc, sets_validity_from_the_plan);
 	tcase_add_test(tc, marks_the_certificate_ca_false_even_if_the_csr_asks_ca_true);
 	tcase_add_test(tc, does_not_copy_other_requested_extensions);

@@ -1205,6 +1205,21 @@ START_TEST(remote_user_is_trusted_only_when_configured)
 }
 END_TEST
 
+START_TEST(renewal_demands_the_certificate_even_where_passwords_suffice)
+{
+	struct tp_csr_spec	spec = { .cn = "demo" };
+	struct est_response	res;
+
+	reload(IOT_PASSWORD);
+	post_basic(IOT_ENROLL, &spec, NULL, "demo", "demo-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	post_basic(IOT_REENROLL, &spec, NULL, "demo", "demo-password", &res);
+	assert_401_basic(&res, "IoT devices", "client certificate required");
+	est_response_free(&res);
+}
+END_TEST
+
 START_TEST(a_presented_password_is_never_replaced_by_remote_user)
 {
 	struct tp_csr_spec	 spec = { .cn = "d" };
@@ -1501,6 +1516,7 @@ main(void)
 	tcase_add_test(tc, certificate_or_password_accepts_either);
 	tcase_add_test(tc, remote_user_is_trusted_only_when_configured);
 	tcase_add_test(tc, a_presented_password_is_never_replaced_by_remote_user);
+	tcase_add_test(tc, renewal_demands_the_certificate_even_where_passwords_suffice);
 	tcase_add_test(tc, identity_rule_binds_the_user_name_through_the_handler);
 	tcase_add_test(tc, serves_csrattrs_derived_from_the_profile_without_authentication);
 	tcase_add_test(tc, serves_verbatim_csrattrs_and_204_for_none);

@@ -709,6 +709,7 @@ START_TEST(dns_suffixes_allow_the_domain_and_names_below_it)
 	ck_assert_int_eq(san_check("DNS:a.example.com", r, sizeof(r)), 0);
 	ck_assert_int_eq(san_check("DNS:a.b.c.example.com", r, sizeof(r)), 0);
 	ck_assert_int_eq(san_check("DNS:Host.EXAMPLE.Com", r, sizeof(r)), 0);
+	ck_assert_int_eq(san_check("DNS:EXAMPLE.COM", r, sizeof(r)), 0);
 	ck_assert_str_eq(r, "untouched");
 	/* Every DNS name must fit, not just one. */
 	ck_assert_int_eq(san_check("DNS:a.example.com,DNS:b.example.org", r,
@@ -825,6 +826,23 @@ START_TEST(ip_ranges_allow_ipv6_addresses_inside_the_prefix)
 }
 END_TEST
 
+START_TEST(ip_ranges_never_match_the_other_family)
+{
+	char r[200];
+
+	/* Four octets never fall in an IPv6 range, even ::/0 or ::ffff:0:0/96. */
+	add_range("::/0");
+	add_range("::ffff:0:0/96");
+	ck_assert_int_eq(san_check("IP:10.0.0.1", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "IP address in subjectAltName is outside the allowed ranges");
+	ck_assert_int_eq(san_check("IP:2001:db8::1", r, sizeof(r)), 0);
+	cfg.labels[0].profile.n_ip_ranges = 0;
+	add_range("0.0.0.0/0");
+	ck_assert_int_eq(san_check("IP:::1", r, sizeof(r)), -1);
+	ck_assert_int_eq(san_check("IP:192.0.2.1", r, sizeof(r)), 0);
+}
+END_TEST
+
 START_TEST(cn_pattern_must_match_the_common_name)
 {
 	struct tp_csr_spec	ok = { .cn = "dev-42" };
@@ -875,6 +893,11 @@ START_TEST(identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity)
 	ck_assert_str_eq(r, refused);
 	ck_assert_int_eq(names_check(&extra_dns, &c, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, refused);
+	ck_assert_int_eq(names_check(&prefix, &c, r, sizeof(r)), -1);
+	prefix.san = NULL;
+	prefix.cn = "device-";	/* the CN compares whole, not as a prefix */
+	ck_assert_int_eq(names_check(&prefix, &c, r, sizeof(r)), -1);
+	prefix.cn = "device-70";
 	ck_assert_int_eq(names_check(&prefix, &c, r, sizeof(r)), -1);
 	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, refused);
@@ -1020,6 +1043,12 @@ START_TEST(is_ra_for_a_listed_fingerprint_when_allowed)
 	ck_assert_int_eq(policy_is_ra(pr, unlisted), 0);
 	pr->n_ra = 1;
 	ck_assert_int_eq(policy_is_ra(pr, listed), 0);
+	/* All 32 bytes count: the listed fingerprint with its last byte changed. */
+	fingerprint(listed, pr->ra_fingerprints[0]);
+	pr->ra_fingerprints[0][31] ^= 0x01;
+	ck_assert_int_eq(policy_is_ra(pr, listed), 0);
+	pr->ra_fingerprints[0][31] ^= 0x01;
+	ck_assert_int_eq(policy_is_ra(pr, listed), 1);
 	X509_free(listed);
 	X509_free(unlisted);
 	EVP_PKEY_free(k);
@@ -1205,6 +1234,7 @@ main(void)
 	tcase_add_test(tc, refuses_more_than_one_common_name);
 	tcase_add_test(tc, a_cn_that_could_be_a_host_name_obeys_the_dns_rules);
 	tcase_add_test(tc, refuses_ip_addresses_of_other_lengths);
+	tcase_add_test(tc, ip_ranges_never_match_the_other_family);
 	tcase_add_test(tc, refuses_when_the_key_usage_leaves_nothing_for_the_key);
 	tcase_add_test(tc, accepts_allowed_curves_and_rsa_sizes);
 	tcase_add_test(tc, rejects_a_curve_not_in_the_profile);
