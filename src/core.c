@@ -468,7 +468,8 @@ core_name_text(const X509_NAME *name)
 	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0 &&
 	    (n = BIO_get_mem_data(bio, &p)) >= 0 &&
 	    (out = OPENSSL_malloc((size_t)n + 1)) != NULL) {
-		memcpy(out, p, (size_t)n);
+		if (n > 0)	/* an empty name has no data pointer */
+			memcpy(out, p, (size_t)n);
 		out[n] = '\0';
 	}
 	BIO_free(bio);

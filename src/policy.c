@@ -99,23 +99,68 @@ policy_check_key(const struct est_profile *pr, const struct csr_info *csr,
 	return -1;
 }
 
-/* 1 if the string holds a NUL, a control character or DEL, or does not decode. */
+/*
+ * 1 if UTF-8 text holds a character that changes how it reads: C0 and C1
+ * controls, DEL, the bidirectional overrides and isolates (U+200E, U+200F,
+ * U+202A-U+202E, U+2066-U+2069), or bytes that are not UTF-8.
+ */
+static int
+policy_utf8_has_control(const unsigned char *p, size_t n)
+{
+	size_t		i = 0, k, len;
+	unsigned long	c;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			if (p[i] < 0x20 || p[i] == 0x7f)
+				return 1;
+			i++;
+			continue;
+		}
+		len = (p[i] & 0xe0) == 0xc0 ? 2 : (p[i] & 0xf0) == 0xe0 ? 3 :
+		    (p[i] & 0xf8) == 0xf0 ? 4 : 0;
+		if (len == 0 || i + len > n)
+			return 1;
+		c = p[i] & (0x7fu >> len);
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 1;
+			c = (c << 6) | (p[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
+		if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+		    (len == 4 && c < 0x10000) || c > 0x10ffff ||
+		    (c >= 0xd800 && c <= 0xdfff))
+			return 1;
+		if (c <= 0x9f || c == 0x200e || c == 0x200f ||
+		    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+			return 1;
+		i += len;
+	}
+	return 0;
+}
+
+/* 1 if the string holds a control character (see above) or does not decode. */
 static int
 policy_has_control(const ASN1_STRING *v)
 {
-	const unsigned char	*p = ASN1_STRING_get0_data(v);
-	unsigned char		*utf8 = NULL;
-	int			 i, n = ASN1_STRING_length(v), found = 0;
+	unsigned char	*utf8 = NULL;
+	int		 n, found;
 
-	/* BMPString and UniversalString: judge the characters, not the bytes. */
-	if (ASN1_STRING_type(v) == V_ASN1_BMPSTRING ||
-	    ASN1_STRING_type(v) == V_ASN1_UNIVERSALSTRING) {
-		if ((n = ASN1_STRING_to_UTF8(&utf8, v)) < 0)
-			return 1;
-		p = utf8;
+	/* These are UTF-8 or ASCII as they stand; the others are converted. */
+	switch (ASN1_STRING_type(v)) {
+	case V_ASN1_UTF8STRING:
+	case V_ASN1_PRINTABLESTRING:
+	case V_ASN1_IA5STRING:
+	case V_ASN1_VISIBLESTRING:
+		return policy_utf8_has_control(ASN1_STRING_get0_data(v),
+		    (size_t)ASN1_STRING_length(v));
+	default:
+		break;
 	}
-	for (i = 0; i < n && !found; i++)
-		found = p[i] < 0x20 || p[i] == 0x7f;
+	if ((n = ASN1_STRING_to_UTF8(&utf8, v)) < 0)
+		return 1;
+	found = policy_utf8_has_control(utf8, (size_t)n);
 	OPENSSL_free(utf8);
 	return found;
 }
@@ -333,55 +378,119 @@ type:
 	return -1;
 }
 
-/* The DNS name is the identity, or its first label is (ASCII, any case). */
+/*
+ * The DNS name is the identity, or the identity as first label of one of
+ * the profile's dns_suffixes (ASCII, any case): "demo" may be named
+ * "demo.iot.example" under iot.example, not "demo.bank.example".
+ */
 static int
-policy_dns_of_identity(const ASN1_IA5STRING *v, const char *identity)
+policy_dns_of_identity(const struct est_profile *pr, const ASN1_IA5STRING *v,
+    const char *identity)
 {
 	const char	*name = (const char *)ASN1_STRING_get0_data(v);
 	size_t		 len = (size_t)ASN1_STRING_length(v), ilen = strlen(identity);
+	size_t		 k;
 
-	return ilen > 0 && len >= ilen && strncasecmp(name, identity, ilen) == 0 &&
-	    (len == ilen || (name[ilen] == '.' && strchr(identity, '.') == NULL));
+	if (ilen == 0 || len < ilen || strncasecmp(name, identity, ilen) != 0)
+		return 0;
+	if (len == ilen)
+		return 1;
+	if (name[ilen] != '.' || strchr(identity, '.') != NULL)
+		return 0;
+	for (k = 0; k < pr->n_dns_suffixes; k++)
+		if (len - ilen - 1 == strlen(pr->dns_suffixes[k]) &&
+		    strncasecmp(name + ilen + 1, pr->dns_suffixes[k],
+		    len - ilen - 1) == 0)
+			return 1;
+	return 0;
+}
+
+/* The ASN.1 string equals text exactly (no NUL inside, same length). */
+static int
+policy_string_is(const ASN1_STRING *v, const char *text)
+{
+	size_t len = strlen(text);
+
+	return (size_t)ASN1_STRING_length(v) == len &&
+	    memcmp(ASN1_STRING_get0_data(v), text, len) == 0;
 }
 
 /*
- * Names only the identity: the CN, if any, equals it; every DNS name is it
- * or has it as first label; and at least one of them is there.
+ * Names only the identity. The CN, if any, equals it; each DNS name is it
+ * or has it as first label under a dns_suffix; an email name or subject
+ * emailAddress equals it; IP and URI names, which cannot, are refused; and
+ * at least one name is there.
  */
 static int
-policy_names_identity(const struct csr_info *csr, const char *cn,
-    int has_cn, const char *identity)
+policy_names_identity(const struct est_profile *pr, const struct csr_info *csr,
+    const char *cn, int has_cn, const char *identity)
 {
 	const GENERAL_NAME	*gn;
 	size_t			 i;
-	int			 named = 0;
+	int			 named = 0, e = -1;
 
 	if (has_cn) {
 		if (cn == NULL || strcmp(cn, identity) != 0)
 			return 0;
 		named = 1;
 	}
+	while ((e = X509_NAME_get_index_by_NID(csr->subject,
+	    NID_pkcs9_emailAddress, e)) >= 0)
+		if (!policy_string_is(X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(csr->subject, e)), identity))
+			return 0;
 	for (i = 0; i < csr->n_san; i++) {
 		gn = sk_GENERAL_NAME_value(csr->san, (int)i);
-		if (gn->type != GEN_DNS)
-			continue;
-		if (!policy_dns_of_identity(gn->d.dNSName, identity))
+		switch (gn->type) {
+		case GEN_DNS:
+			if (!policy_dns_of_identity(pr, gn->d.dNSName, identity))
+				return 0;
+			break;
+		case GEN_EMAIL:
+			if (!policy_string_is(gn->d.rfc822Name, identity))
+				return 0;
+			break;
+		default:
 			return 0;
+		}
 		named = 1;
 	}
 	return named;
 }
 
+/* Letters, digits, '-', '.', '_' and '*' only: text a host name check could match. */
+static int
+policy_looks_like_host(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+		    *s == '_' || *s == '*'))
+			return 0;
+	return 1;
+}
+
 /*
- * OpenSSL's host name check falls back to the CN when there is no DNS name,
- * so a CN that could be a host name obeys the DNS-name rules.
+ * Host name checks fall back to the CN when a certificate has no DNS name
+ * (RFC 6125 6.4.4; OpenSSL's X509_check_host does), so then a CN that could
+ * be a host name obeys the DNS-name rules. With DNS names present, the CN
+ * is not used as a host name and is left to cn_pattern and the identity rule.
+ * Single labels (serial numbers, device names) are left alone too: judging
+ * them as domains would refuse every such CN once dns_suffixes is set.
  */
 static int
-policy_check_cn_as_dns(const struct est_profile *pr, const char *cn,
-    char *reason, size_t reasonlen)
+policy_check_cn_as_dns(const struct est_profile *pr, const struct csr_info *csr,
+    const char *cn, char *reason, size_t reasonlen)
 {
-	if (cn == NULL || strpbrk(cn, ".*") == NULL)
+	size_t i;
+
+	if (cn == NULL || !policy_looks_like_host(cn) || strpbrk(cn, ".*") == NULL)
 		return 0;
+	for (i = 0; i < csr->n_san; i++)
+		if (sk_GENERAL_NAME_value(csr->san, (int)i)->type == GEN_DNS)
+			return 0;
 	if (policy_check_dns(pr, cn, strlen(cn), reason, reasonlen) == -1) {
 		snprintf(reason + strlen(reason), reasonlen - strlen(reason),
 		    " (subject CN)");
@@ -406,7 +515,7 @@ policy_check_names(const struct est_profile *pr, const struct csr_info *csr,
 		return -1;
 	}
 	if (policy_check_sans(pr, csr, reason, reasonlen) == -1 ||
-	    policy_check_cn_as_dns(pr, cn, reason, reasonlen) == -1)
+	    policy_check_cn_as_dns(pr, csr, cn, reason, reasonlen) == -1)
 		return -1;
 	if (pr->cn_pattern != NULL &&
 	    (cn == NULL || fnmatch(pr->cn_pattern, cn, 0) != 0)) {
@@ -418,9 +527,9 @@ policy_check_names(const struct est_profile *pr, const struct csr_info *csr,
 	if (pr->subject_rule != NAME_RULE_IDENTITY || client->is_ra)
 		return 0;
 	for (k = 0; k < client->n_identities; k++)
-		if (policy_names_identity(csr, cn, has_cn, client->identities[k]))
+		if (policy_names_identity(pr, csr, cn, has_cn, client->identities[k]))
 			return 0;
-	snprintf(reason, reasonlen, "CSR subject CN and DNS names must name "
+	snprintf(reason, reasonlen, "every name in the CSR must name "
 	    "the authenticated identity (%s)", client->n_identities > 0 ?
 	    client->identities[0] : "none");
 	return -1;

@@ -1265,7 +1265,7 @@ START_TEST(identity_rule_binds_the_user_name_through_the_handler)
 	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
 	est_response_free(&res);
 	post_basic(IOT_ENROLL, &other, NULL, "demo", "demo-password", &res);
-	assert_fail(&res, 403, "CSR subject CN and DNS names must name the "
+	assert_fail(&res, 403, "every name in the CSR must name the "
 	    "authenticated identity (demo)");
 	est_response_free(&res);
 }

@@ -867,18 +867,24 @@ END_TEST
 
 START_TEST(identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity)
 {
-	static const char refused[] = "CSR subject CN and DNS names must name the "
+	static const char refused[] = "every name in the CSR must name the "
 	    "authenticated identity (device-7)";
 	struct policy_client	c = { NULL, 0, 0, { "device-7", NULL }, 1 };
 	struct tp_csr_spec	cn = { .cn = "device-7" };
-	struct tp_csr_spec	cn_dns = { .cn = "device-7", .san = "DNS:device-7.example" };
-	struct tp_csr_spec	san = { .o = "Org", .san = "DNS:DEVICE-7,DNS:device-7.example" };
-	struct tp_csr_spec	other_cn = { .cn = "other", .san = "DNS:x,DNS:DEVICE-7" };
+	struct tp_csr_spec	dns = { .o = "Org", .san = "DNS:DEVICE-7" };
+	struct tp_csr_spec	cn_dns = { .cn = "device-7", .san = "DNS:device-7" };
+	struct tp_csr_spec	under = { .cn = "device-7", .san = "DNS:device-7.example" };
+	struct tp_csr_spec	deeper = { .cn = "device-7", .san = "DNS:device-7.x.example" };
+	struct tp_csr_spec	other_cn = { .cn = "other", .san = "DNS:DEVICE-7" };
 	struct tp_csr_spec	extra_dns = { .cn = "device-7",
 	    .san = "DNS:device-7.example,DNS:device-8.example" };
 	struct tp_csr_spec	prefix = { .cn = "device-7", .san = "DNS:device-77.example" };
 	struct tp_csr_spec	neither = { .cn = "device-8", .san = "DNS:device-7.example" };
-	struct tp_csr_spec	nothing = { .o = "Org", .san = "IP:10.0.0.7" };
+	struct tp_csr_spec	ip = { .cn = "device-7", .san = "IP:192.0.2.10" };
+	struct tp_csr_spec	uri = { .cn = "device-7", .san = "URI:spiffe://bank/admin" };
+	struct tp_csr_spec	email = { .cn = "device-7", .san = "email:ceo@bank.example" };
+	struct tp_csr_spec	own_email = { .cn = "device-7", .san = "email:device-7" };
+	struct tp_csr_spec	nothing = { .o = "Org" };
 	struct tp_csr_spec	cn_case = { .cn = "Device-7" };
 	char			r[200];
 
@@ -886,32 +892,49 @@ START_TEST(identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity)
 	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), 0);
 	cfg.labels[0].profile.subject_rule = NAME_RULE_IDENTITY;
 	ck_assert_int_eq(names_check(&cn, &c, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&dns, &c, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&cn_dns, &c, r, sizeof(r)), 0);
-	ck_assert_int_eq(names_check(&san, &c, r, sizeof(r)), 0);
-	/* One right name does not carry the others: each must name the identity. */
-	ck_assert_int_eq(names_check(&other_cn, &c, r, sizeof(r)), -1);
+	ck_assert_int_eq(names_check(&own_email, &c, r, sizeof(r)), 0);
+	/* The identity as first label only under a configured domain. */
+	ck_assert_int_eq(names_check(&under, &c, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, refused);
+	add_suffix("example");
+	ck_assert_int_eq(names_check(&under, &c, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&deeper, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	/* One right name does not carry the others: each must name the identity. */
 	ck_assert_int_eq(names_check(&extra_dns, &c, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, refused);
 	ck_assert_int_eq(names_check(&prefix, &c, r, sizeof(r)), -1);
+	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	cfg.labels[0].profile.n_dns_suffixes = 0;
+	ck_assert_int_eq(names_check(&other_cn, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	/* Names that cannot be the identity are refused. */
+	ck_assert_int_eq(names_check(&ip, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	ck_assert_int_eq(names_check(&uri, &c, r, sizeof(r)), -1);
+	ck_assert_int_eq(names_check(&email, &c, r, sizeof(r)), -1);
+	ck_assert_int_eq(names_check(&nothing, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
+	/* The CN is compared exactly and whole, DNS names without case. */
+	ck_assert_int_eq(names_check(&cn_case, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, refused);
 	prefix.san = NULL;
-	prefix.cn = "device-";	/* the CN compares whole, not as a prefix */
+	prefix.cn = "device-";
 	ck_assert_int_eq(names_check(&prefix, &c, r, sizeof(r)), -1);
 	prefix.cn = "device-70";
 	ck_assert_int_eq(names_check(&prefix, &c, r, sizeof(r)), -1);
-	ck_assert_int_eq(names_check(&neither, &c, r, sizeof(r)), -1);
-	ck_assert_str_eq(r, refused);
-	ck_assert_int_eq(names_check(&nothing, &c, r, sizeof(r)), -1);
-	ck_assert_str_eq(r, refused);
-	/* The CN is compared exactly, DNS names without case. */
-	ck_assert_int_eq(names_check(&cn_case, &c, r, sizeof(r)), -1);
-	ck_assert_str_eq(r, refused);
 }
 END_TEST
 
 START_TEST(a_cn_that_could_be_a_host_name_obeys_the_dns_rules)
 {
-	struct tp_csr_spec	plain = { .cn = "device-1", .san = "DNS:device-1.example.com" };
+	struct tp_csr_spec	plain = { .cn = "www.bank.example", .san = "DNS:device-1.example.com" };
+	struct tp_csr_spec	single = { .cn = "localhost" };
+	struct tp_csr_spec	person = { .cn = "John Q. Smith" };
+	struct tp_csr_spec	mail = { .cn = "alice@bank.example" };
 	struct tp_csr_spec	outside = { .cn = "www.bank.example" };
 	struct tp_csr_spec	inside = { .cn = "host.example.com" };
 	struct tp_csr_spec	wild = { .cn = "*.example.com" };
@@ -920,8 +943,13 @@ START_TEST(a_cn_that_could_be_a_host_name_obeys_the_dns_rules)
 
 	add_suffix("example.com");
 	cfg.labels[0].profile.allow_wildcard = 0;
+	/* With a DNS name the CN is not a host name: left to the other rules. */
 	ck_assert_int_eq(names_check(&plain, NULL, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&inside, NULL, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&person, NULL, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&mail, NULL, r, sizeof(r)), 0);
+	/* A single label is a device name or serial, not judged as a domain. */
+	ck_assert_int_eq(names_check(&single, NULL, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&outside, NULL, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "DNS name www.bank.example is outside the allowed "
 	    "domains (subject CN)");
@@ -966,10 +994,10 @@ START_TEST(identity_rule_accepts_any_of_the_identities)
 	ck_assert_int_eq(names_check(&user, &c, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&cert, &c, r, sizeof(r)), 0);
 	ck_assert_int_eq(names_check(&other, &c, r, sizeof(r)), -1);
-	ck_assert_str_eq(r, "CSR subject CN and DNS names must name the "
+	ck_assert_str_eq(r, "every name in the CSR must name the "
 	    "authenticated identity (alice)");
 	ck_assert_int_eq(names_check(&user, &nobody, r, sizeof(r)), -1);
-	ck_assert_str_eq(r, "CSR subject CN and DNS names must name the "
+	ck_assert_str_eq(r, "every name in the CSR must name the "
 	    "authenticated identity (none)");
 }
 END_TEST
@@ -1219,6 +1247,35 @@ START_TEST(refuses_when_the_key_usage_leaves_nothing_for_the_key)
 END_TEST
 
 
+START_TEST(refuses_c1_controls_direction_overrides_and_broken_utf8)
+{
+	struct tp_csr_spec	c1 = { .cn = "a\xc2\x85" "b" };	/* U+0085 */
+	struct tp_csr_spec	rlo = { .cn = "evil\xe2\x80\xae" "gpj.exe" };	/* U+202E */
+	struct tp_csr_spec	lri = { .o = "x\xe2\x81\xa6" "y", .cn = "d" };	/* U+2066 */
+	struct tp_csr_spec	ok = { .cn = "Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x94\x92" };
+	struct tp_csr_spec	bmp = { .cn_bmp = "a\x85" "b" };
+	struct tp_csr_spec	plain = { .cn = "plain" };
+	static const unsigned char broken[] = { 'a', 0xc3, 'b' };
+	struct csr_info		info;
+	char			r[200];
+
+	ck_assert_int_eq(request_check(&c1, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject contains control characters");
+	ck_assert_int_eq(request_check(&rlo, r, sizeof(r)), -1);
+	ck_assert_int_eq(request_check(&lri, r, sizeof(r)), -1);
+	ck_assert_int_eq(request_check(&bmp, r, sizeof(r)), -1);
+	ck_assert_int_eq(request_check(&ok, r, sizeof(r)), 0);
+	/* A UTF8String whose bytes are not UTF-8. */
+	mk(TP_EC_P256, &plain, &info);
+	ck_assert_int_eq(ASN1_STRING_set(X509_NAME_ENTRY_get_data(
+	    X509_NAME_get_entry(info.subject, 0)), broken, sizeof(broken)), 1);
+	ck_assert_int_eq(policy_check_request(&cfg.labels[0].profile, &info, r,
+	    sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subject contains control characters");
+	csr_info_free(&info);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1232,6 +1289,7 @@ main(void)
 	tcase_add_test(tc, refuses_control_characters_in_subject_and_names);
 	tcase_add_test(tc, judges_bmpstring_names_by_their_characters);
 	tcase_add_test(tc, refuses_more_than_one_common_name);
+	tcase_add_test(tc, refuses_c1_controls_direction_overrides_and_broken_utf8);
 	tcase_add_test(tc, a_cn_that_could_be_a_host_name_obeys_the_dns_rules);
 	tcase_add_test(tc, refuses_ip_addresses_of_other_lengths);
 	tcase_add_test(tc, ip_ranges_never_match_the_other_family);
