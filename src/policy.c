@@ -140,6 +140,18 @@ policy_utf8_has_control(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* 1 if any of the n bytes has its high bit set. */
+static int
+policy_has_high_bit(const unsigned char *p, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] & 0x80)
+			return 1;
+	return 0;
+}
+
 /* 1 if the string holds a control character (see above) or does not decode. */
 static int
 policy_has_control(const ASN1_STRING *v)
@@ -147,12 +159,16 @@ policy_has_control(const ASN1_STRING *v)
 	unsigned char	*utf8 = NULL;
 	int		 n, found;
 
-	/* These are UTF-8 or ASCII as they stand; the others are converted. */
+	/* UTF-8 and 7-bit types are judged as they stand; the others converted. */
 	switch (ASN1_STRING_type(v)) {
-	case V_ASN1_UTF8STRING:
 	case V_ASN1_PRINTABLESTRING:
 	case V_ASN1_IA5STRING:
 	case V_ASN1_VISIBLESTRING:
+		/* 7-bit types; OpenSSL would read a high byte as Latin-1 (C1 too). */
+		if (policy_has_high_bit(ASN1_STRING_get0_data(v), ASN1_STRING_length(v)))
+			return 1;
+		/* FALLTHROUGH */
+	case V_ASN1_UTF8STRING:
 		return policy_utf8_has_control(ASN1_STRING_get0_data(v),
 		    (size_t)ASN1_STRING_length(v));
 	default:
@@ -419,7 +435,8 @@ policy_string_is(const ASN1_STRING *v, const char *text)
  * Names only the identity. The CN, if any, equals it; each DNS name is it
  * or has it as first label under a dns_suffix; an email name or subject
  * emailAddress equals it; IP and URI names, which cannot, are refused; and
- * at least one name is there.
+ * at least one name is there. Other subject attributes (O, OU, UID, DC...)
+ * describe rather than name; cn_pattern and the hook judge those.
  */
 static int
 policy_names_identity(const struct est_profile *pr, const struct csr_info *csr,
@@ -435,10 +452,12 @@ policy_names_identity(const struct est_profile *pr, const struct csr_info *csr,
 		named = 1;
 	}
 	while ((e = X509_NAME_get_index_by_NID(csr->subject,
-	    NID_pkcs9_emailAddress, e)) >= 0)
+	    NID_pkcs9_emailAddress, e)) >= 0) {
 		if (!policy_string_is(X509_NAME_ENTRY_get_data(
 		    X509_NAME_get_entry(csr->subject, e)), identity))
 			return 0;
+		named = 1;
+	}
 	for (i = 0; i < csr->n_san; i++) {
 		gn = sk_GENERAL_NAME_value(csr->san, (int)i);
 		switch (gn->type) {

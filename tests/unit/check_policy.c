@@ -1272,6 +1272,20 @@ START_TEST(refuses_c1_controls_direction_overrides_and_broken_utf8)
 	ck_assert_int_eq(policy_check_request(&cfg.labels[0].profile, &info, r,
 	    sizeof(r)), -1);
 	ck_assert_str_eq(r, "CSR subject contains control characters");
+	/* A 7-bit type with a high byte: read as Latin-1, C4 9B holds U+009B. */
+	{
+		static const unsigned char latin1[] = { 'a', 0xc4, 0x9b, 'b' };
+		ASN1_STRING *v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(
+		    info.subject, 0));
+
+		ck_assert_int_eq(ASN1_STRING_set(v, latin1, sizeof(latin1)), 1);
+		v->type = V_ASN1_IA5STRING;
+		ck_assert_int_eq(policy_check_request(&cfg.labels[0].profile, &info,
+		    r, sizeof(r)), -1);
+		v->type = V_ASN1_UTF8STRING;	/* as UTF-8 the same bytes are "ěb" */
+		ck_assert_int_eq(policy_check_request(&cfg.labels[0].profile, &info,
+		    r, sizeof(r)), 0);
+	}
 	csr_info_free(&info);
 }
 END_TEST
