@@ -20,21 +20,30 @@ static struct issuer	 is;
 static const int	 ekus[] = { NID_client_auth, NID_server_auth };
 static time_t		 now;
 
+/* Loads is from cert and key, written as DIR/stem.pem and DIR/stem.key. */
 static void
-load_issuer(enum tp_key_type kt)
+load_issuer_from(X509 *cert, EVP_PKEY *key, const char *stem)
 {
-	char		cert_path[TP_PATH_MAX], key_path[TP_PATH_MAX];
+	char		cert_path[TP_PATH_MAX], key_path[TP_PATH_MAX], name[64];
 	struct diag	d;
 
-	ca_key = tp_key(kt);
-	ca = tp_ca(ca_key, "Certgen CA");
-	tp_write_certs(dir, "ca.pem", &ca, 1);
-	tp_write_key(dir, "ca.key", ca_key);
-	tp_path(cert_path, dir, "ca.pem");
-	tp_path(key_path, dir, "ca.key");
+	snprintf(name, sizeof(name), "%s.pem", stem);
+	tp_write_certs(dir, name, &cert, 1);
+	tp_path(cert_path, dir, name);
+	snprintf(name, sizeof(name), "%s.key", stem);
+	tp_write_key(dir, name, key);
+	tp_path(key_path, dir, name);
 	diag_init(&d);
 	ck_assert_int_eq(issuer_load(&is, cert_path, key_path, NULL, &d), 0);
 	diag_free(&d);
+}
+
+static void
+load_issuer(enum tp_key_type kt)
+{
+	ca_key = tp_key(kt);
+	ca = tp_ca(ca_key, "Certgen CA");
+	load_issuer_from(ca, ca_key, "ca");
 }
 
 static void
@@ -218,9 +227,7 @@ START_TEST(an_intermediate_ca_names_itself_as_issuer)
 	struct tp_csr_spec	 spec = { .cn = "leaf" };
 	struct tp_cert_spec	 sub = { .cn = "Certgen Issuing CA", .ca = 1,
 	    .ku = "critical,keyCertSign,cRLSign" };
-	char			 cert_path[TP_PATH_MAX], key_path[TP_PATH_MAX];
 	struct issue_plan	 plan;
-	struct diag		 d;
 	EVP_PKEY		*sub_key = tp_key(TP_EC_P256);
 	X509			*sub_ca = tp_cert(&sub, sub_key, ca, ca_key), *x;
 	X509_STORE		*store = X509_STORE_new();
@@ -229,13 +236,7 @@ START_TEST(an_intermediate_ca_names_itself_as_issuer)
 
 	/* The root's subject and the issuing CA's differ: the leaf names the latter. */
 	issuer_free(&is);
-	tp_write_certs(dir, "sub.pem", &sub_ca, 1);
-	tp_write_key(dir, "sub.key", sub_key);
-	tp_path(cert_path, dir, "sub.pem");
-	tp_path(key_path, dir, "sub.key");
-	diag_init(&d);
-	ck_assert_int_eq(issuer_load(&is, cert_path, key_path, NULL, &d), 0);
-	diag_free(&d);
+	load_issuer_from(sub_ca, sub_key, "sub");
 	default_plan(&plan);
 	x = issue(TP_EC_P256, &spec, &plan, NULL);
 	ck_assert_int_eq(X509_NAME_cmp(X509_get_issuer_name(x),

@@ -1223,7 +1223,6 @@ START_TEST(judges_bmpstring_names_by_their_characters)
 }
 END_TEST
 
-
 START_TEST(refuses_when_the_key_usage_leaves_nothing_for_the_key)
 {
 	struct tp_csr_spec	 spec = { .cn = "d" };
