@@ -16,6 +16,7 @@
 #include <openssl/x509v3.h>
 
 #include "est/config.h"
+#include "est/signer.h"
 
 #define CONFIG_LIST_MAX	512	/* longest comma-separated value */
 
@@ -512,6 +513,12 @@ struct config_parse {
 	struct est_config	*cfg;
 	struct diag		*d;
 	char			*dir;	/* of the file, for relative paths */
+	FILE			*f;
+	char			*line;	/* getline()'s buffer */
+	size_t			 line_cap;
+	int			 line_no;
+	int			 bad_line;	/* the line that stopped the reading */
+	char			 bad_why[64];
 };
 
 static int
@@ -553,7 +560,7 @@ config_set_ca(struct config_parse *p, struct est_label_config *lc,
 		return config_set_path(p->dir, &lc->ca_cert, value);
 	if (strcmp(name, "key") == 0) {
 		/* A URI (pkcs11:, file:) goes to OSSL_STORE untouched. */
-		if (strchr(value, ':') != NULL && value[0] != '/')
+		if (signer_key_file(value) != value)
 			return config_set_string(&lc->ca_key, value);
 		return config_set_path(p->dir, &lc->ca_key, value);
 	}
@@ -769,6 +776,70 @@ config_section_label(struct config_parse *p, const char *label, int *bad)
 	return lc;
 }
 
+/* [estd], or [ca], [trust], [auth], [profile] with or without a label. */
+static int
+config_section_known(const char *section, size_t len)
+{
+	static const char *const kinds[] = { "ca", "trust", "auth", "profile" };
+	size_t	 kind_len, i;
+
+	kind_len = strcspn(section, " ]");
+	if (kind_len > len)
+		kind_len = len;
+	if (kind_len == len && len == 4 && strncmp(section, "estd", 4) == 0)
+		return 1;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i]) == kind_len &&
+		    strncmp(section, kinds[i], kind_len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * inih's line reader, made strict. inih reads into a buffer of `size`
+ * bytes, splits a longer line and parses its tail as a line of its own
+ * (a long comment could hide a setting); and it reads an indented line as
+ * the continuation of the value above it, so "  allow_wildcard = no" would
+ * silently join the previous value. Refuse the first; give the second its
+ * meaning as a line of its own by dropping the indentation.
+ */
+static char *
+config_read_line(char *str, int size, void *stream)
+{
+	struct config_parse	*p = stream;
+	ssize_t			 n;
+	size_t			 len, skip;
+	char			*end;
+
+	if ((n = getline(&p->line, &p->line_cap, p->f)) == -1)
+		return NULL;
+	p->line_no++;
+	len = (size_t)n;
+	if (memchr(p->line, '\0', len) != NULL) {
+		snprintf(p->bad_why, sizeof(p->bad_why), "holds a NUL byte");
+		goto bad;
+	}
+	while (len > 0 && (p->line[len - 1] == '\n' || p->line[len - 1] == '\r'))
+		len--;
+	skip = strspn(p->line, " \t");
+	if (size < 1 || len - skip > (size_t)size - 1) {
+		snprintf(p->bad_why, sizeof(p->bad_why),
+		    "line too long (at most %d bytes)", size - 1);
+		goto bad;
+	}
+	memcpy(str, p->line + skip, len - skip);
+	str[len - skip] = '\0';
+	/* inih calls no handler for a section without keys: check it here. */
+	if (str[0] == '[' && (end = strchr(str, ']')) != NULL &&
+	    !config_section_known(str + 1, (size_t)(end - str - 1)))
+		diag_add(p->d, "%s:%d: unknown section %.*s", p->cfg->path,
+		    p->line_no, (int)(end - str + 1), str);
+	return str;
+bad:
+	p->bad_line = p->line_no;
+	return NULL;
+}
+
 static int
 config_handler(void *user, const char *section, const char *name,
     const char *value)
@@ -793,11 +864,10 @@ config_handler(void *user, const char *section, const char *name,
 	    (int)strlen(section), section);
 	if (space != NULL)
 		label = space + 1;
+	if (!config_section_known(section, strlen(section)))
+		return 1;	/* config_read_line() reported it */
 	if (strcmp(kind, "estd") == 0 && label == NULL)
 		rc = config_set_estd(p, name, value);
-	else if (strcmp(kind, "ca") != 0 && strcmp(kind, "trust") != 0 &&
-	    strcmp(kind, "auth") != 0 && strcmp(kind, "profile") != 0)
-		rc = -3;
 	else if ((lc = config_section_label(p, label, &bad)) == NULL)
 		rc = -4;
 	else if (kind[0] == 'c')
@@ -815,8 +885,6 @@ config_handler(void *user, const char *section, const char *name,
 	else if (rc == -2)
 		diag_add(p->d, "%s: [%s]: unknown setting \"%s\"",
 		    p->cfg->path, section, name);
-	else if (rc == -3)
-		diag_add(p->d, "%s: unknown section [%s]", p->cfg->path, section);
 	else if (rc == -4)
 		diag_add(p->d, "%s: [%s]: invalid label name (1 to %d letters, "
 		    "digits, '.', '_', '-'; not an operation name; at most %d "
@@ -851,6 +919,12 @@ config_check_label(const struct est_config *cfg,
 		    cfg->path, sp, l);
 	if (pr->key_types == 0)
 		diag_add(d, "%s: [profile%s%s] key_types is empty", cfg->path, sp, l);
+	if ((pr->key_types & PROFILE_KEY_EC) && pr->n_ec_curves == 0)
+		diag_add(d, "%s: [profile%s%s] ec_curves is empty while key_types "
+		    "allows ec", cfg->path, sp, l);
+	if (pr->n_digests == 0)
+		diag_add(d, "%s: [profile%s%s] signature_digests is empty",
+		    cfg->path, sp, l);
 	if (pr->challenge == CHALLENGE_CODE &&
 	    (pr->enrollment_codes == NULL || pr->enrollment_code_state == NULL))
 		diag_add(d, "%s: [profile%s%s] challenge_password = code needs "
@@ -882,16 +956,23 @@ config_load(struct est_config *cfg, const char *path, struct diag *d)
 		free(p.dir);
 		return -1;
 	}
-	rc = ini_parse(path, config_handler, &p);
-	if (rc == -1)
+	if ((p.f = fopen(path, "r")) == NULL) {
 		diag_add(d, "%s: cannot open: %s", path, strerror(errno));
+		free(p.dir);
+		return -1;
+	}
+	rc = ini_parse_stream(config_read_line, &p, config_handler, &p);
+	if (p.bad_line > 0)
+		diag_add(d, "%s:%d: %s", path, p.bad_line, p.bad_why);
 	else if (rc == -2)
 		diag_add(d, "%s: out of memory", path);
 	else if (rc > 0)
 		diag_add(d, "%s:%d: syntax error", path, rc);
-	if (rc >= 0)
+	if (rc >= 0 && p.bad_line == 0)
 		for (i = 0; i < cfg->n_labels; i++)
 			config_check_label(cfg, &cfg->labels[i], d);
+	fclose(p.f);
+	free(p.line);
 	free(p.dir);
 	return diag_count(d) == 0 ? 0 : -1;
 }

@@ -16,7 +16,7 @@ static X509 *
 issuer_read_cert(const char *path, struct diag *d)
 {
 	FILE	*f;
-	X509	*cert;
+	X509	*cert, *extra;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		diag_add(d, "%s: cannot open CA certificate: %s", path,
@@ -25,6 +25,15 @@ issuer_read_cert(const char *path, struct diag *d)
 	}
 	if ((cert = PEM_read_X509(f, NULL, NULL, NULL)) == NULL)
 		diag_add_ssl(d, "%s: not a PEM certificate", path);
+	else if ((extra = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		/* A full-chain file: which one is the CA is not ours to guess. */
+		diag_add(d, "%s: holds more than one certificate: put the CA "
+		    "certificate alone here and those above it in chain", path);
+		X509_free(extra);
+		X509_free(cert);
+		cert = NULL;
+	}
+	ERR_clear_error();
 	fclose(f);
 	return cert;
 }
@@ -70,8 +79,7 @@ issuer_time(const ASN1_TIME *t, time_t *out)
 	return 0;
 }
 
-/* Is cert fit to issue certificates now? Every problem goes to d. */
-static void
+void
 issuer_check_ca(X509 *cert, const char *path, struct diag *d)
 {
 	time_t	 now = time(NULL), nb = 0, na = 0;
@@ -92,6 +100,46 @@ issuer_check_ca(X509 *cert, const char *path, struct diag *d)
 		diag_add(d, "%s: CA certificate has expired", path);
 }
 
+/* Did issuer sign subject? Names, key identifiers, then the signature. */
+static int
+issuer_signed(X509 *issuer, X509 *subject)
+{
+	EVP_PKEY *key;
+
+	if (X509_check_issued(issuer, subject) != X509_V_OK ||
+	    (key = X509_get0_pubkey(issuer)) == NULL)
+		return 0;
+	return X509_verify(subject, key) == 1;
+}
+
+size_t
+issuer_path(X509 *cert, X509 *const *pool, size_t n, size_t *order,
+    X509 **stuck)
+{
+	X509	*cur = cert;
+	size_t	 used = 0, i, j;
+
+	ERR_set_mark();
+	while (X509_self_signed(cur, 1) != 1) {
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < used && order[j] != i; j++)
+				;
+			if (j == used && issuer_signed(pool[i], cur))
+				break;
+		}
+		if (i == n) {
+			*stuck = cur;
+			goto out;
+		}
+		order[used++] = i;
+		cur = pool[i];
+	}
+	*stuck = NULL;
+out:
+	ERR_pop_to_mark();
+	return used;
+}
+
 int
 issuer_load(struct issuer *is, const char *cert_path, const char *key_uri,
     const char *chain_path, struct diag *d)
@@ -100,6 +148,7 @@ issuer_load(struct issuer *is, const char *cert_path, const char *key_uri,
 	unsigned char		 md[EVP_MAX_MD_SIZE];
 	unsigned int		 mdlen;
 	size_t			 before = diag_count(d);
+	char			 name[512];
 
 	memset(is, 0, sizeof(*is));
 	is->cert = issuer_read_cert(cert_path, d);
@@ -111,7 +160,7 @@ issuer_load(struct issuer *is, const char *cert_path, const char *key_uri,
 	issuer_time(X509_get0_notAfter(is->cert), &is->not_after);
 	if (is->signer != NULL && !signer_matches(is->signer, is->cert))
 		diag_add(d, "%s: CA key does not match CA certificate %s",
-		    key_uri, cert_path);
+		    signer_key_name(key_uri, name, sizeof(name)), cert_path);
 	/* authorityKeyIdentifier: the CA's own SKI, else the RFC 5280 SHA-1. */
 	if ((skid = X509_get0_subject_key_id(is->cert)) != NULL)
 		is->key_id = ASN1_OCTET_STRING_dup(skid);

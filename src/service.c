@@ -18,6 +18,8 @@
 #include "est/pkcs7.h"
 #include "est/service.h"
 
+#define SERVICE_CACERTS_MAX	64	/* certificates /cacerts serves */
+
 /* Refuse a key file that anybody may read: the CA key is the CA. */
 static void
 service_check_key_mode(const char *key_uri, struct diag *d)
@@ -25,11 +27,7 @@ service_check_key_mode(const char *key_uri, struct diag *d)
 	struct stat st;
 
 	/* A file: URI names a file too; other URIs (pkcs11:) do not. */
-	if (strncmp(key_uri, "file://", 7) == 0)
-		key_uri += 7;
-	else if (strncmp(key_uri, "file:", 5) == 0)
-		key_uri += 5;
-	else if (strchr(key_uri, ':') != NULL && key_uri[0] != '/')
+	if ((key_uri = signer_key_file(key_uri)) == NULL)
 		return;
 	/* signer_open() reports a missing, unreadable or directory key. */
 	if (stat(key_uri, &st) == -1 || !S_ISREG(st.st_mode))
@@ -39,27 +37,141 @@ service_check_key_mode(const char *key_uri, struct diag *d)
 		    "chmod 600 it", key_uri, (unsigned)(st.st_mode & 0777));
 }
 
+static char *
+service_bio_text(char *out, size_t outlen, int (*print)(BIO *, const void *),
+    const void *arg)
+{
+	BIO	*bio;
+	int	 n;
+
+	out[0] = '\0';
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return out;
+	if (print(bio, arg) > 0 && (n = BIO_read(bio, out, (int)outlen - 1)) > 0)
+		out[n] = '\0';
+	BIO_free(bio);
+	return out;
+}
+
+static int
+service_print_name(BIO *bio, const void *name)
+{
+	return X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0 ? 1 : 0;
+}
+
+/*
+ * RFC 7030 4.1.3: /cacerts holds the CA certificate and MUST hold the
+ * current root. Check that pool[0..n) leads from the CA to a self-signed
+ * root; where names the file (or setting) to fix.
+ */
+static void
+service_check_root_path(X509 *ca, X509 *const *pool, size_t n,
+    const char *where, struct diag *d)
+{
+	size_t	 order[SERVICE_CACERTS_MAX];
+	X509	*stuck;
+	char	 name[512];
+
+	issuer_path(ca, pool, n, order, &stuck);
+	if (stuck != NULL)
+		diag_add(d, "%s: /cacerts would not reach the root: nothing there "
+		    "issued \"%s\"; add the certificates above it up to the "
+		    "self-signed root (RFC 7030 4.1.3)", where,
+		    service_bio_text(name, sizeof(name), service_print_name,
+		    X509_get_subject_name(stuck)));
+}
+
+/*
+ * The chain is for the certificates between the CA and its root: put them
+ * in path order and refuse any other, so /cacerts serves what clients need.
+ */
+static void
+service_check_chain(struct issuer *is, const char *chain_path, struct diag *d)
+{
+	X509		*pool[SERVICE_CACERTS_MAX], *stuck;
+	STACK_OF(X509)	*ordered;
+	size_t		 n = (size_t)sk_X509_num(is->chain), order[SERVICE_CACERTS_MAX];
+	size_t		 used, i, j;
+	char		 name[512], what[1024];
+
+	if (n == 0)
+		return;
+	if (n >= SERVICE_CACERTS_MAX) {
+		diag_add(d, "%s: more than %d certificates", chain_path,
+		    SERVICE_CACERTS_MAX - 1);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		pool[i] = sk_X509_value(is->chain, (int)i);
+	used = issuer_path(is->cert, pool, n, order, &stuck);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < used && order[j] != i; j++)
+			;
+		if (j < used)
+			continue;
+		service_bio_text(name, sizeof(name), service_print_name,
+		    X509_get_subject_name(pool[i]));
+		if (X509_cmp(pool[i], is->cert) == 0)
+			diag_add(d, "%s: holds the CA certificate itself; chain is "
+			    "for the certificates above it", chain_path);
+		else
+			diag_add(d, "%s: \"%s\" is not on the path from the CA "
+			    "certificate to its root", chain_path, name);
+	}
+	if ((ordered = sk_X509_new_reserve(NULL, (int)used)) == NULL) {
+		diag_add(d, "out of memory");
+		return;
+	}
+	for (j = 0; j < used; j++) {
+		snprintf(what, sizeof(what), "%s: \"%s\"", chain_path,
+		    service_bio_text(name, sizeof(name), service_print_name,
+		    X509_get_subject_name(pool[order[j]])));
+		issuer_check_ca(pool[order[j]], what, d);
+		X509_up_ref(pool[order[j]]);
+		sk_X509_push(ordered, pool[order[j]]);
+	}
+	sk_X509_pop_free(is->chain, X509_free);
+	is->chain = ordered;
+}
+
 static int
 service_build_cacerts(struct est_label *svc, struct diag *d)
 {
 	const struct est_label_config *cfg = svc->cfg;
 	struct trust_store	*bundle = NULL;
-	X509			*certs[64];
-	size_t			 n = 0, i;
-	int			 rc = -1;
+	X509			*certs[SERVICE_CACERTS_MAX];
+	size_t			 n = 0, i, before = diag_count(d);
+	int			 rc = -1, has_ca = 0;
 
 	if (cfg->cacerts_bundle != NULL) {
 		/* A trust_store keeps file order and drops duplicates. */
 		if ((bundle = trust_store_new()) == NULL ||
 		    trust_store_add_file(bundle, cfg->cacerts_bundle, d) == -1)
 			goto out;
-		for (i = 0; i < trust_store_count(bundle) && n < 64; i++)
-			certs[n++] = trust_store_cert(bundle, i);
+		if ((n = trust_store_count(bundle)) > SERVICE_CACERTS_MAX) {
+			diag_add(d, "%s: more than %d certificates",
+			    cfg->cacerts_bundle, SERVICE_CACERTS_MAX);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			certs[i] = trust_store_cert(bundle, i);
+			has_ca |= X509_cmp(certs[i], svc->issuer.cert) == 0;
+		}
+		/* Rollover certificates may join; the CA and its path must be there. */
+		if (!has_ca)
+			diag_add(d, "%s: does not hold the CA certificate %s",
+			    cfg->cacerts_bundle, cfg->ca_cert);
+		service_check_root_path(svc->issuer.cert, certs, n,
+		    cfg->cacerts_bundle, d);
 	} else {
 		certs[n++] = svc->issuer.cert;
-		for (i = 0; i < (size_t)sk_X509_num(svc->issuer.chain) && n < 64; i++)
+		for (i = 0; i < (size_t)sk_X509_num(svc->issuer.chain); i++)
 			certs[n++] = sk_X509_value(svc->issuer.chain, (int)i);
+		service_check_root_path(svc->issuer.cert, certs + 1, n - 1,
+		    cfg->ca_chain ? cfg->ca_chain : "[ca] chain (not set)", d);
 	}
+	if (diag_count(d) != before)
+		goto out;
 	svc->n_cacerts = n;
 	if (pkcs7_certs_only_base64(certs, n, &svc->cacerts_body) == -1) {
 		diag_add(d, "cannot build the /cacerts response");
@@ -102,6 +214,8 @@ service_load_label(struct est_label *lb, const struct est_label_config *lc,
 	/* Load the trust store even when the CA fails, to report both. */
 	issuer_ok = issuer_load(&lb->issuer, lc->ca_cert, lc->ca_key,
 	    lc->ca_chain, d) == 0;
+	if (issuer_ok)
+		service_check_chain(&lb->issuer, lc->ca_chain, d);
 	if ((lb->enroll_trust = trust_store_new()) == NULL ||
 	    (lb->reenroll_trust = trust_store_new()) == NULL) {
 		diag_add(d, "out of memory");
@@ -127,6 +241,10 @@ service_load_label(struct est_label *lb, const struct est_label_config *lc,
 	service_build_csrattrs(lb, d);
 	if (!issuer_ok)
 		return;
+	for (n = 0; n < (int)trust_store_count(lb->enroll_trust); n++)
+		if (X509_cmp(trust_store_cert(lb->enroll_trust, (size_t)n),
+		    lb->issuer.cert) == 0)
+			lb->ca_in_trust_dir = 1;
 	/* Re-enrollment is for this CA's own certificates, and only those. */
 	if (trust_store_add_cert(lb->reenroll_trust, lb->issuer.cert) == -1 ||
 	    (lc->accept_issued &&
@@ -184,28 +302,6 @@ service_free(struct est_service *svc)
 }
 
 /* Prints with print(bio, arg) into buf; returns buf. */
-static char *
-service_bio_text(char *out, size_t outlen, int (*print)(BIO *, const void *),
-    const void *arg)
-{
-	BIO	*bio;
-	int	 n;
-
-	out[0] = '\0';
-	if ((bio = BIO_new(BIO_s_mem())) == NULL)
-		return out;
-	if (print(bio, arg) > 0 && (n = BIO_read(bio, out, (int)outlen - 1)) > 0)
-		out[n] = '\0';
-	BIO_free(bio);
-	return out;
-}
-
-static int
-service_print_name(BIO *bio, const void *name)
-{
-	return X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0 ? 1 : 0;
-}
-
 static int
 service_print_time(BIO *bio, const void *t)
 {
@@ -266,7 +362,7 @@ service_log_profile(const struct est_profile *pr)
 		{ KU_DATA_ENCIPHERMENT, "dataEncipherment" },
 		{ KU_KEY_AGREEMENT, "keyAgreement" },
 	};
-	char	 ku[128] = "", eku[128] = "", curves[128] = "";
+	char	 ku[128] = "", eku[128] = "", curves[128] = "", digests[128] = "";
 	const char *nist;
 	size_t	 i;
 
@@ -280,12 +376,17 @@ service_log_profile(const struct est_profile *pr)
 		service_list_add(curves, sizeof(curves), nist != NULL ? nist :
 		    OBJ_nid2sn(pr->ec_curve_nids[i]));
 	}
+	for (i = 0; i < pr->n_digests; i++)
+		service_list_add(digests, sizeof(digests),
+		    OBJ_nid2sn(pr->digest_nids[i]));
 	log_msg(LOG_LEVEL_INFO, "  profile: validity_days=%u key_usage=%s "
-	    "extended_key_usage=%s key_types=%s%s rsa_bits=%u..%u ec_curves=%s "
-	    "max_san_entries=%u", pr->validity_days, ku, eku,
-	    pr->key_types & PROFILE_KEY_RSA ? "rsa," : "",
+	    "extended_key_usage=%s key_types=%s%s%s rsa_bits=%u..%u ec_curves=%s "
+	    "signature_digests=%s max_san_entries=%u", pr->validity_days, ku, eku,
+	    pr->key_types & PROFILE_KEY_RSA ? "rsa" : "",
+	    pr->key_types == (PROFILE_KEY_RSA | PROFILE_KEY_EC) ? "," : "",
 	    pr->key_types & PROFILE_KEY_EC ? "ec" : "",
-	    pr->rsa_min_bits, pr->rsa_max_bits, curves, pr->max_san_entries);
+	    pr->rsa_min_bits, pr->rsa_max_bits, curves, digests,
+	    pr->max_san_entries);
 	log_msg(LOG_LEVEL_INFO, "  policy: subject_must_match=%s cn_pattern=%s "
 	    "dns_suffixes=%zu ip_ranges=%zu allow_wildcard=%s allow_ra=%s "
 	    "ra_certificates=%zu challenge_password=%s renewal_window_days=%u "
@@ -333,16 +434,21 @@ service_log_label(const struct est_label *lb)
 	log_msg(LOG_LEVEL_INFO, "  /cacerts serves %zu certificate(s)%s%s",
 	    lb->n_cacerts, cfg->cacerts_bundle ? " from " : "",
 	    cfg->cacerts_bundle ? cfg->cacerts_bundle : "");
+	/* accept_issued adds this CA unless the directory holds it already. */
 	n_trusted = trust_store_count(lb->enroll_trust) -
-	    (cfg->accept_issued ? 1 : 0);
+	    (cfg->accept_issued && !lb->ca_in_trust_dir ? 1 : 0);
 	log_msg(LOG_LEVEL_INFO, "  trust store %s: %zu certificate(s)%s",
 	    cfg->trust_store ? cfg->trust_store : "(none)", n_trusted,
 	    cfg->accept_issued ? ", and this CA's own clients (accept_issued = yes)" : "");
 	for (i = 0; i < trust_store_count(lb->enroll_trust); i++)
-		if (X509_cmp(trust_store_cert(lb->enroll_trust, i),
-		    lb->issuer.cert) != 0)
+		if (lb->ca_in_trust_dir || X509_cmp(trust_store_cert(
+		    lb->enroll_trust, i), lb->issuer.cert) != 0)
 			service_log_cert("    trusted",
 			    trust_store_cert(lb->enroll_trust, i));
+	if (lb->ca_in_trust_dir && !cfg->accept_issued)
+		log_msg(LOG_LEVEL_WARNING, "  the trust store holds this CA's own "
+		    "certificate: its clients may use simpleenroll although "
+		    "accept_issued = no");
 	log_msg(LOG_LEVEL_INFO, "  auth: %s%s%s%s", service_auth_names[cfg->auth.mode],
 	    lb->users ? ", password file " : "",
 	    lb->users ? cfg->auth.htpasswd : "",

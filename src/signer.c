@@ -1,6 +1,7 @@
 /* signer: the CA private key and the one thing done with it. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,30 +52,87 @@ signer_pick_digest(EVP_PKEY *key)
 	}
 }
 
+/* The length of an RFC 3986 scheme followed by ':' at the start of s, or 0. */
+static size_t
+signer_scheme_len(const char *s)
+{
+	size_t n;
+
+	if (!isalpha((unsigned char)s[0]))
+		return 0;
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+.-");
+	return s[n] == ':' ? n : 0;
+}
+
+const char *
+signer_key_file(const char *key)
+{
+	OSSL_STORE_LOADER	*loader;
+	char			 scheme[32];
+	size_t			 n;
+
+	if (strncmp(key, "file://", 7) == 0)
+		return key + 7;
+	if (strncmp(key, "file:", 5) == 0)
+		return key + 5;
+	if ((n = signer_scheme_len(key)) == 0 || n >= sizeof(scheme))
+		return key;
+	memcpy(scheme, key, n);
+	scheme[n] = '\0';
+	/* Only a scheme some provider loads makes a URI; "ca:key.pem" is a file. */
+	ERR_set_mark();
+	loader = OSSL_STORE_LOADER_fetch(NULL, scheme, NULL);
+	ERR_pop_to_mark();
+	if (loader == NULL)
+		return key;
+	OSSL_STORE_LOADER_free(loader);
+	return NULL;
+}
+
+const char *
+signer_key_name(const char *key, char *out, size_t outlen)
+{
+	const char	*pin, *rest = key;
+	size_t		 len = 0;
+
+	/* RFC 7512 2.3: a PKCS#11 URI may carry its PIN in pin-value. */
+	if (strstr(key, "pin-value=") == NULL)
+		return key;
+	out[0] = '\0';
+	while ((pin = strstr(rest, "pin-value=")) != NULL && len < outlen) {
+		len += (size_t)snprintf(out + len, outlen - len, "%.*s***",
+		    (int)(pin + 10 - rest), rest);
+		rest = pin + 10 + strcspn(pin + 10, "&;");
+	}
+	if (len < outlen)
+		snprintf(out + len, outlen - len, "%s", rest);
+	return out;
+}
+
 /* For a plain path or file: URI, the file must be a readable regular file. */
 static int
-signer_check_file(const char *uri, struct diag *d)
+signer_check_file(const char *uri, const char *name, struct diag *d)
 {
-	const char	*path = uri;
+	const char	*path;
 	struct stat	 st;
 	FILE		*f;
 
-	if (strncmp(uri, "file://", 7) == 0)
-		path = uri + 7;
-	else if (strncmp(uri, "file:", 5) == 0)
-		path = uri + 5;
-	else if (strchr(uri, ':') != NULL && uri[0] != '/')
+	if ((path = signer_key_file(uri)) == NULL)
 		return 0;	/* pkcs11: and other stores */
 	if (stat(path, &st) == -1) {
-		diag_add(d, "%s: cannot open CA key: %s", uri, strerror(errno));
+		diag_add(d, "%s: cannot open CA key: %s%s", name, strerror(errno),
+		    path == uri && signer_scheme_len(uri) > 0 ? " (and no OpenSSL "
+		    "store loader knows its scheme: is the provider configured?)" :
+		    "");
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		diag_add(d, "%s: CA key is a directory, not a file", uri);
+		diag_add(d, "%s: CA key is a directory, not a file", name);
 		return -1;
 	}
 	if ((f = fopen(path, "r")) == NULL) {
-		diag_add(d, "%s: cannot open CA key: %s", uri, strerror(errno));
+		diag_add(d, "%s: cannot open CA key: %s", name, strerror(errno));
 		return -1;
 	}
 	fclose(f);
@@ -88,17 +146,19 @@ signer_open(const char *uri, struct diag *d)
 	OSSL_STORE_INFO	*info;
 	struct signer	*s = NULL;
 	EVP_PKEY	*key = NULL;
+	char		 name_buf[512];
+	const char	*name = signer_key_name(uri, name_buf, sizeof(name_buf));
 
 	/*
 	 * A file first, to report what is wrong with it plainly; OSSL_STORE
 	 * would also read a directory as a list of files, which a key is not.
 	 */
-	if (signer_check_file(uri, d) == -1)
+	if (signer_check_file(uri, name, d) == -1)
 		goto out;
 	/* No UI: an encrypted key must fail here, not prompt a worker. */
 	store = OSSL_STORE_open(uri, UI_null(), NULL, NULL, NULL);
 	if (store == NULL) {
-		diag_add_ssl(d, "%s: cannot open CA key", uri);
+		diag_add_ssl(d, "%s: cannot open CA key", name);
 		goto out;
 	}
 	while (key == NULL && !OSSL_STORE_eof(store)) {
@@ -110,11 +170,11 @@ signer_open(const char *uri, struct diag *d)
 	}
 	if (key == NULL) {
 		diag_add_ssl(d, "%s: no usable private key (encrypted keys are not supported)",
-		    uri);
+		    name);
 		goto out;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		diag_add(d, "%s: out of memory", uri);
+		diag_add(d, "%s: out of memory", name);
 		EVP_PKEY_free(key);
 		goto out;
 	}

@@ -148,9 +148,14 @@ trust_store_add_dir(struct trust_store *ts, const char *dir, struct diag *d)
 			rc = -1;
 			continue;
 		}
+		/* A dangling link is an anchor the operator meant to have. */
+		if (stat(path, &st) == -1) {
+			diag_add(d, "%s: cannot read: %s", path, strerror(errno));
+			rc = -1;
+			continue;
+		}
 		/* Skip what is not a regular file, and the README. */
-		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
-		    strncmp(names[i], "README", 6) == 0)
+		if (!S_ISREG(st.st_mode) || strncmp(names[i], "README", 6) == 0)
 			continue;
 		if ((k = trust_store_add_file(ts, path, d)) == -1)
 			rc = -1;
@@ -191,6 +196,35 @@ trust_store_classify(int err)
 	}
 }
 
+/*
+ * What OpenSSL's verification leaves to the caller: a CA certificate is
+ * not a client's credential, and an issuer is a CA by basicConstraints
+ * (or a version 1 root). OpenSSL also takes keyCertSign alone as a CA,
+ * which RFC 5280 4.2.1.3 does not allow.
+ */
+static enum trust_result
+trust_store_check_roles(STACK_OF(X509) *chain, char *reason, size_t reasonlen)
+{
+	X509	*cert;
+	int	 i, ca;
+
+	if (X509_get_extension_flags(sk_X509_value(chain, 0)) & EXFLAG_CA) {
+		snprintf(reason, reasonlen, "a CA certificate is not a client "
+		    "certificate");
+		return TRUST_UNTRUSTED;
+	}
+	for (i = 1; i < sk_X509_num(chain); i++) {
+		cert = sk_X509_value(chain, i);
+		ca = X509_check_ca(cert);
+		if (ca != 1 && ca != 3) {
+			snprintf(reason, reasonlen, "issuer is not a CA: no "
+			    "basicConstraints CA:TRUE (depth %d)", i);
+			return TRUST_UNTRUSTED;
+		}
+	}
+	return TRUST_OK;
+}
+
 enum trust_result
 trust_store_verify(const struct trust_store *ts, X509 *leaf,
     STACK_OF(X509) *untrusted, time_t now, STACK_OF(X509) **chain,
@@ -212,8 +246,8 @@ trust_store_verify(const struct trust_store *ts, X509 *leaf,
 	if (now != 0)
 		X509_STORE_CTX_set_time(ctx, 0, now);
 	if (X509_verify_cert(ctx) == 1) {
-		res = TRUST_OK;
-		if (chain != NULL)
+		if ((res = trust_store_check_roles(X509_STORE_CTX_get0_chain(ctx),
+		    reason, reasonlen)) == TRUST_OK && chain != NULL)
 			*chain = X509_STORE_CTX_get1_chain(ctx);
 	} else {
 		err = X509_STORE_CTX_get_error(ctx);

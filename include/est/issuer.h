@@ -25,5 +25,15 @@ struct issuer {
 int	issuer_load(struct issuer *, const char *cert_path, const char *key_uri,
 	    const char *chain_path, struct diag *d);
 void	issuer_free(struct issuer *);
+/* Is cert fit to issue certificates now? Every problem goes to d. */
+void	issuer_check_ca(X509 *cert, const char *what, struct diag *d);
+/*
+ * Follows cert's issuers through pool[0..n) up to a self-signed root, each
+ * link's signature checked. order[] (n entries) gets the pool indexes in
+ * path order; returns how many. *stuck is NULL when a root was reached,
+ * else the certificate whose issuer pool lacks.
+ */
+size_t	issuer_path(X509 *cert, X509 *const *pool, size_t n, size_t *order,
+	    X509 **stuck);
 
 #endif

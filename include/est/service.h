@@ -24,6 +24,7 @@ struct est_label {
 	struct buf		 cacerts_body;	/* base64 certs-only PKCS#7 */
 	size_t			 n_cacerts;
 	struct buf		 csrattrs_body;	/* base64 CsrAttrs; empty: 204 */
+	int			 ca_in_trust_dir;	/* this CA among the trust store's files */
 };
 
 struct est_service {

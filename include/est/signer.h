@@ -15,6 +15,14 @@
 
 struct signer;
 
+/*
+ * The file a key setting names (a path, or a file: URI's path), or NULL for
+ * a URI that an OSSL_STORE loader serves (pkcs11: through its provider).
+ */
+const char	*signer_key_file(const char *key);
+/* key as it may be logged: any pin-value (RFC 7512) masked. Returns key
+ * itself or out. */
+const char	*signer_key_name(const char *key, char *out, size_t outlen);
 /* Opens the private key at path_or_uri. NULL with the reason in d. */
 struct signer	*signer_open(const char *path_or_uri, struct diag *d);
 void		 signer_free(struct signer *);

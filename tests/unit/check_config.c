@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "est/config.h"
+#include "est/signer.h"
 #include "testpki.h"
 
 /* Writes text as DIR/estd.conf and loads it into cfg; returns config_load's result. */
@@ -263,16 +264,33 @@ END_TEST
 
 START_TEST(passes_key_uris_to_the_store_untouched)
 {
-	char			dir[TP_PATH_MAX];
+	char			dir[TP_PATH_MAX], want[TP_PATH_MAX + 40];
 	struct est_config	cfg;
 	struct diag		d;
 
 	tp_mkdtemp(dir);
 	ck_assert_int_eq(load(dir, "[ca]\ncertificate = /ca.pem\n"
+	    "key = file:/etc/estd/ca.key\n[trust]\nstore = /trust\n",
+	    &cfg, &d), 0);
+	ck_assert_str_eq(cfg.labels[0].ca_key, "file:/etc/estd/ca.key");
+	ck_assert_str_eq(cfg.labels[0].ca_cert, "/ca.pem");
+	config_free(&cfg);
+	diag_free(&d);
+	/* A scheme no OSSL_STORE loader serves is part of a file name. */
+	ck_assert_int_eq(load(dir, "[ca]\ncertificate = /ca.pem\n"
+	    "key = ca:key.pem\n[trust]\nstore = /trust\n", &cfg, &d), 0);
+	snprintf(want, sizeof(want), "%s/ca:key.pem", dir);
+	ck_assert_str_eq(cfg.labels[0].ca_key, want);
+	config_free(&cfg);
+	diag_free(&d);
+	/* pkcs11: is a URI once its provider is configured. */
+	ck_assert_int_eq(load(dir, "[ca]\ncertificate = /ca.pem\n"
 	    "key = pkcs11:token=est;object=ca\n[trust]\nstore = /trust\n",
 	    &cfg, &d), 0);
-	ck_assert_str_eq(cfg.labels[0].ca_key, "pkcs11:token=est;object=ca");
-	ck_assert_str_eq(cfg.labels[0].ca_cert, "/ca.pem");
+	snprintf(want, sizeof(want), "%s/pkcs11:token=est;object=ca", dir);
+	ck_assert_str_eq(cfg.labels[0].ca_key,
+	    signer_key_file("pkcs11:x") == NULL ? "pkcs11:token=est;object=ca" :
+	    want);
 	config_free(&cfg);
 	diag_free(&d);
 	tp_rmtree(dir);
@@ -958,6 +976,105 @@ START_TEST(an_empty_key_types_list_is_refused)
 }
 END_TEST
 
+START_TEST(empty_digest_and_curve_lists_are_refused)
+{
+	char			dir[TP_PATH_MAX];
+	struct est_config	cfg;
+	struct diag		d;
+
+	tp_mkdtemp(dir);
+	ck_assert_int_eq(load_extra(dir, "[profile]\nsignature_digests = ,\n"
+	    "ec_curves = ,\n", &cfg, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 2);
+	ck_assert(has(&d, "[profile] signature_digests is empty"));
+	ck_assert(has(&d, "[profile] ec_curves is empty while key_types allows ec"));
+	config_free(&cfg);
+	diag_free(&d);
+	/* Without EC keys there is no curve to allow. */
+	ck_assert_int_eq(load_extra(dir, "[profile]\nkey_types = rsa\n"
+	    "ec_curves = ,\n", &cfg, &d), 0);
+	config_free(&cfg);
+	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
+/* inih alone would join an indented line to the value above it. */
+START_TEST(an_indented_line_is_a_setting_of_its_own)
+{
+	char			dir[TP_PATH_MAX];
+	struct est_config	cfg;
+	struct diag		d;
+
+	tp_mkdtemp(dir);
+	ck_assert_int_eq(load_extra(dir, "[profile]\ncn_pattern = dev-*\n"
+	    "    subject_must_match = identity\n\tallow_wildcard = no\n"
+	    "  ; an indented comment\n", &cfg, &d), 0);
+	ck_assert_str_eq(cfg.labels[0].profile.cn_pattern, "dev-*");
+	ck_assert_int_eq(cfg.labels[0].profile.subject_rule, NAME_RULE_IDENTITY);
+	ck_assert_int_eq(cfg.labels[0].profile.allow_wildcard, 0);
+	config_free(&cfg);
+	diag_free(&d);
+	/* An indented value with no key is an error, not a continuation. */
+	ck_assert_int_eq(load_extra(dir, "[profile]\ndns_suffixes = a.example\n"
+	    "    b.example\n", &cfg, &d), -1);
+	ck_assert(has(&d, "syntax error"));
+	config_free(&cfg);
+	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
+/* inih alone would cut a long line and parse its tail as a line. */
+START_TEST(a_line_longer_than_the_parser_buffer_is_an_error)
+{
+	char			dir[TP_PATH_MAX], text[600], want[TP_PATH_MAX + 64];
+	struct est_config	cfg;
+	struct diag		d;
+	size_t			n;
+
+	tp_mkdtemp(dir);
+	/* A comment whose tail, past 199 bytes, reads as a setting. */
+	n = (size_t)snprintf(text, sizeof(text), "%s[profile]\n; ", minimal);
+	memset(text + n, 'y', 197);
+	snprintf(text + n + 197, sizeof(text) - n - 197, "validity_days = 99\n");
+	ck_assert_int_eq(load(dir, text, &cfg, &d), -1);
+	snprintf(want, sizeof(want), "%s/estd.conf:7: line too long (at most "
+	    "199 bytes)", dir);
+	ck_assert_msg(has(&d, want), "%s", d.n ? d.msgs[0] : "no message");
+	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 365);
+	config_free(&cfg);
+	diag_free(&d);
+	/* 199 bytes is the most a line holds, indentation not counted. */
+	n = (size_t)snprintf(text, sizeof(text), "%s[profile]\n   ; ", minimal);
+	memset(text + n, 'y', 197);
+	snprintf(text + n + 197, sizeof(text) - n - 197, "\r\n");
+	ck_assert_int_eq(load(dir, text, &cfg, &d), 0);
+	config_free(&cfg);
+	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
+START_TEST(an_unknown_section_without_settings_is_reported)
+{
+	char			dir[TP_PATH_MAX], text[256];
+	struct est_config	cfg;
+	struct diag		d;
+
+	tp_mkdtemp(dir);
+	snprintf(text, sizeof(text), "%s[bogus]\n[estd iot]\n  [profile iot]\n",
+	    minimal);
+	ck_assert_int_eq(load(dir, text, &cfg, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 2);
+	ck_assert(has(&d, "estd.conf:6: unknown section [bogus]"));
+	ck_assert(has(&d, "estd.conf:7: unknown section [estd iot]"));
+	config_free(&cfg);
+	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
 START_TEST(parses_ip_ranges)
 {
 	struct ip_range r;
@@ -1129,6 +1246,10 @@ main(void)
 	tcase_add_test(tc, keeps_defaults_for_settings_not_given);
 	tcase_add_test(tc, reports_every_invalid_value_with_its_setting);
 	tcase_add_test(tc, reports_unknown_sections_and_settings);
+	tcase_add_test(tc, an_unknown_section_without_settings_is_reported);
+	tcase_add_test(tc, an_indented_line_is_a_setting_of_its_own);
+	tcase_add_test(tc, a_line_longer_than_the_parser_buffer_is_an_error);
+	tcase_add_test(tc, empty_digest_and_curve_lists_are_refused);
 	tcase_add_test(tc, requires_ca_certificate_key_and_trust_store);
 	tcase_add_test(tc, rejects_empty_paths);
 	tcase_add_test(tc, rejects_rsa_min_above_max_and_an_empty_eku_list);

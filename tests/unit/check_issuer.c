@@ -287,6 +287,67 @@ START_TEST(reports_a_missing_or_unreadable_certificate)
 }
 END_TEST
 
+START_TEST(refuses_a_certificate_file_holding_a_chain)
+{
+	EVP_PKEY		*root_key = tp_key(TP_EC_P256);
+	X509			*root = tp_ca(root_key, "Root");
+	struct tp_cert_spec	 s = { .cn = "Issuing", .ca = 1, .ku = "keyCertSign" };
+	X509			*ca = tp_cert(&s, ca_key, root, root_key);
+	X509			*full[2] = { ca, root };
+	struct issuer		 is;
+	struct diag		 d;
+
+	tp_write_certs(dir, "ca.pem", full, 2);
+	ck_assert_int_eq(load(NULL, NULL, &is, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "ca.pem: holds more than one certificate: put the CA "
+	    "certificate alone here and those above it in chain"));
+	assert_cleared(&is);
+	diag_free(&d);
+	X509_free(ca);
+	X509_free(root);
+	EVP_PKEY_free(root_key);
+}
+END_TEST
+
+/* Root <- Mid <- CA; the pool in any order, with a stranger in it. */
+START_TEST(finds_the_path_to_the_root_through_a_pool)
+{
+	EVP_PKEY		*root_key = tp_key(TP_EC_P256);
+	EVP_PKEY		*mid_key = tp_key(TP_EC_P256);
+	EVP_PKEY		*other_key = tp_key(TP_EC_P256);
+	X509			*root = tp_ca(root_key, "Root");
+	X509			*other = tp_ca(other_key, "Root");	/* same name */
+	struct tp_cert_spec	 ms = { .cn = "Mid", .ca = 1, .ku = "keyCertSign" };
+	struct tp_cert_spec	 cs = { .cn = "Issuing", .ca = 1, .ku = "keyCertSign" };
+	X509			*mid = tp_cert(&ms, mid_key, root, root_key);
+	X509			*ca = tp_cert(&cs, ca_key, mid, mid_key);
+	X509			*pool[3] = { other, root, mid }, *stuck = ca;
+	size_t			 order[3];
+
+	ck_assert_uint_eq(issuer_path(ca, pool, 3, order, &stuck), 2);
+	ck_assert_ptr_null(stuck);
+	ck_assert_uint_eq(order[0], 2);
+	ck_assert_uint_eq(order[1], 1);
+	/* Without the root the walk stops at Mid. */
+	ck_assert_uint_eq(issuer_path(ca, pool + 2, 1, order, &stuck), 1);
+	ck_assert_ptr_eq(stuck, mid);
+	/* A self-signed CA is its own root. */
+	ck_assert_uint_eq(issuer_path(root, pool, 3, order, &stuck), 0);
+	ck_assert_ptr_null(stuck);
+	/* A name match is not enough: the signature must verify. */
+	ck_assert_uint_eq(issuer_path(mid, pool, 1, order, &stuck), 0);
+	ck_assert_ptr_eq(stuck, mid);
+	X509_free(ca);
+	X509_free(mid);
+	X509_free(other);
+	X509_free(root);
+	EVP_PKEY_free(other_key);
+	EVP_PKEY_free(mid_key);
+	EVP_PKEY_free(root_key);
+}
+END_TEST
+
 START_TEST(reports_a_missing_key)
 {
 	X509		*ca = tp_ca(ca_key, "CA");
@@ -335,6 +396,8 @@ main(void)
 	tcase_add_test(tc, loads_a_valid_ca);
 	tcase_add_test(tc, computes_the_key_id_when_the_ca_has_no_ski);
 	tcase_add_test(tc, loads_the_chain_in_file_order);
+	tcase_add_test(tc, refuses_a_certificate_file_holding_a_chain);
+	tcase_add_test(tc, finds_the_path_to_the_root_through_a_pool);
 	tcase_add_test(tc, rejects_a_key_that_does_not_match);
 	tcase_add_test(tc, rejects_a_certificate_without_ca_true);
 	tcase_add_test(tc, rejects_a_ca_whose_key_usage_lacks_key_cert_sign);

@@ -161,6 +161,196 @@ START_TEST(serves_the_cacerts_bundle_when_one_is_configured)
 }
 END_TEST
 
+/* Root <- Mid <- the test CA (env.ca_key), written as ca.pem. */
+struct three_levels {
+	EVP_PKEY	*root_key, *mid_key;
+	X509		*root, *mid, *ca;
+};
+
+static void
+three_levels_make(struct three_levels *t)
+{
+	struct tp_cert_spec ms = { .cn = "Mid CA", .ca = 1, .ku = "keyCertSign" };
+	struct tp_cert_spec cs = { .cn = "EST Test CA", .ca = 1, .ku = "keyCertSign" };
+
+	t->root_key = tp_key(TP_EC_P256);
+	t->mid_key = tp_key(TP_EC_P256);
+	t->root = tp_ca(t->root_key, "Root CA");
+	t->mid = tp_cert(&ms, t->mid_key, t->root, t->root_key);
+	t->ca = tp_cert(&cs, env.ca_key, t->mid, t->mid_key);
+	tp_write_certs(env.dir, "ca.pem", &t->ca, 1);
+}
+
+static void
+three_levels_free(struct three_levels *t)
+{
+	X509_free(t->ca);
+	X509_free(t->mid);
+	X509_free(t->root);
+	EVP_PKEY_free(t->mid_key);
+	EVP_PKEY_free(t->root_key);
+}
+
+START_TEST(serves_the_chain_in_path_order_whatever_the_file_order)
+{
+	struct three_levels	 t;
+	struct est_service	 svc;
+	struct diag		 d;
+	PKCS7			*p7;
+	X509			*chain[2];
+
+	three_levels_make(&t);
+	chain[0] = t.root;
+	chain[1] = t.mid;
+	tp_write_certs(env.dir, "chain.pem", chain, 2);
+	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), 0);
+	p7 = cacerts(&svc);
+	ck_assert_int_eq(sk_X509_num(p7->d.sign->cert), 3);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 0), t.ca), 0);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 1), t.mid), 0);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 2), t.root), 0);
+	PKCS7_free(p7);
+	service_free(&svc);
+	diag_free(&d);
+	three_levels_free(&t);
+}
+END_TEST
+
+/* RFC 7030 4.1.3: /cacerts MUST include the current root. */
+START_TEST(refuses_a_cacerts_that_would_not_reach_the_root)
+{
+	struct three_levels	 t;
+	struct est_service	 svc;
+	struct diag		 d;
+
+	three_levels_make(&t);
+	ck_assert_int_eq(load("", &svc, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "[ca] chain (not set): /cacerts would not reach the "
+	    "root: nothing there issued \"CN=EST Test CA\"; add the certificates "
+	    "above it up to the self-signed root (RFC 7030 4.1.3)"));
+	service_free(&svc);
+	diag_free(&d);
+	tp_write_certs(env.dir, "chain.pem", &t.mid, 1);
+	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "chain.pem: /cacerts would not reach the root: nothing "
+	    "there issued \"CN=Mid CA\""));
+	service_free(&svc);
+	diag_free(&d);
+	three_levels_free(&t);
+}
+END_TEST
+
+START_TEST(refuses_chain_certificates_off_the_path)
+{
+	struct three_levels	 t;
+	struct est_service	 svc;
+	struct diag		 d;
+	X509			*chain[4];
+
+	three_levels_make(&t);
+	chain[0] = t.mid;
+	chain[1] = env.boot_ca;
+	chain[2] = t.ca;
+	chain[3] = t.root;
+	tp_write_certs(env.dir, "chain.pem", chain, 4);
+	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 2);
+	ck_assert(has(&d, "chain.pem: \"CN=Bootstrap CA\" is not on the path from "
+	    "the CA certificate to its root"));
+	ck_assert(has(&d, "chain.pem: holds the CA certificate itself; chain is "
+	    "for the certificates above it"));
+	service_free(&svc);
+	diag_free(&d);
+	three_levels_free(&t);
+}
+END_TEST
+
+START_TEST(refuses_a_chain_certificate_that_is_not_a_valid_ca)
+{
+	struct tp_cert_spec	 es = { .cn = "Expired Root", .ca = 1,
+	    .ku = "keyCertSign", .not_before = 1000000000, .not_after = 1100000000 };
+	struct tp_cert_spec	 cs = { .cn = "EST Test CA", .ca = 1, .ku = "keyCertSign" };
+	EVP_PKEY		*old_key = tp_key(TP_EC_P256);
+	X509			*old_root = tp_cert(&es, old_key, NULL, NULL);
+	X509			*ca = tp_cert(&cs, env.ca_key, old_root, old_key);
+	struct est_service	 svc;
+	struct diag		 d;
+
+	tp_write_certs(env.dir, "ca.pem", &ca, 1);
+	tp_write_certs(env.dir, "chain.pem", &old_root, 1);
+	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), -1);
+	ck_assert(has(&d, "chain.pem: \"CN=Expired Root\": CA certificate has "
+	    "expired"));
+	service_free(&svc);
+	diag_free(&d);
+	X509_free(ca);
+	X509_free(old_root);
+	EVP_PKEY_free(old_key);
+}
+END_TEST
+
+START_TEST(refuses_a_cacerts_bundle_without_the_ca_or_its_root)
+{
+	struct three_levels	 t;
+	struct est_service	 svc;
+	struct diag		 d;
+	X509			*bundle[3];
+
+	three_levels_make(&t);
+	tp_write_certs(env.dir, "bundle.pem", &env.boot_ca, 1);
+	ck_assert_int_eq(load("[ca]\ncacerts_bundle = bundle.pem\n", &svc, &d), -1);
+	ck_assert(has(&d, "bundle.pem: does not hold the CA certificate"));
+	service_free(&svc);
+	diag_free(&d);
+	bundle[0] = t.ca;
+	bundle[1] = t.mid;
+	tp_write_certs(env.dir, "bundle.pem", bundle, 2);
+	ck_assert_int_eq(load("[ca]\ncacerts_bundle = bundle.pem\n", &svc, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "bundle.pem: /cacerts would not reach the root"));
+	service_free(&svc);
+	diag_free(&d);
+	/* With the root, and a stranger (a rollover certificate, say). */
+	bundle[2] = t.root;
+	bundle[1] = env.boot_ca;
+	bundle[0] = t.mid;
+	tp_write_certs(env.dir, "bundle2.pem", bundle, 3);
+	ck_assert_int_eq(load("[ca]\ncacerts_bundle = bundle2.pem\n", &svc, &d), -1);
+	ck_assert(has(&d, "does not hold the CA certificate"));
+	service_free(&svc);
+	diag_free(&d);
+	three_levels_free(&t);
+}
+END_TEST
+
+START_TEST(refuses_a_cacerts_bundle_of_more_than_64_certificates)
+{
+	X509			*many[65];
+	EVP_PKEY		*k = tp_key(TP_EC_P256);
+	struct est_service	 svc;
+	struct diag		 d;
+	char			 cn[16];
+	size_t			 i;
+
+	many[0] = env.ca;
+	X509_up_ref(env.ca);
+	for (i = 1; i < 65; i++) {
+		snprintf(cn, sizeof(cn), "CA %zu", i);
+		many[i] = tp_ca(k, cn);
+	}
+	tp_write_certs(env.dir, "bundle.pem", many, 65);
+	ck_assert_int_eq(load("[ca]\ncacerts_bundle = bundle.pem\n", &svc, &d), -1);
+	ck_assert(has(&d, "bundle.pem: more than 64 certificates"));
+	service_free(&svc);
+	diag_free(&d);
+	for (i = 0; i < 65; i++)
+		X509_free(many[i]);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
 START_TEST(reports_a_cacerts_bundle_without_certificates)
 {
 	struct est_service	svc;
@@ -312,6 +502,47 @@ START_TEST(summary_logs_the_ca_cacerts_and_trust_store)
 }
 END_TEST
 
+/* accept_issued = no cannot keep out a CA the directory itself trusts. */
+START_TEST(summary_shows_this_ca_when_the_trust_store_holds_it)
+{
+	struct est_service	 svc;
+	struct diag		 d;
+	char			 trust[TP_PATH_MAX], *text;
+
+	tp_path(trust, env.dir, "trust");
+	tp_write_certs(trust, "est-ca.pem", &env.ca, 1);
+	ck_assert_int_eq(load("accept_issued = no\n", &svc, &d), 0);
+	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
+	tp_capture_begin(env.dir);
+	service_log_summary(&svc);
+	text = tp_capture_end();
+	log_close();
+	ck_assert_ptr_nonnull(strstr(text, "trust: 2 certificate(s)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=Bootstrap CA (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=EST Test CA (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "warning:   the trust store holds this "
+	    "CA's own certificate: its clients may use simpleenroll although "
+	    "accept_issued = no\n"));
+	ck_assert_ptr_nonnull(strstr(text, "signature_digests=SHA256,SHA384,SHA512 "));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	/* With accept_issued = yes the count is the directory's, no warning. */
+	ck_assert_int_eq(load(NULL, &svc, &d), 0);
+	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
+	tp_capture_begin(env.dir);
+	service_log_summary(&svc);
+	text = tp_capture_end();
+	log_close();
+	ck_assert_ptr_nonnull(strstr(text, "trust: 2 certificate(s), and this CA's "
+	    "own clients (accept_issued = yes)\n"));
+	ck_assert_ptr_null(strstr(text, "warning:"));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+}
+END_TEST
+
 /* A second CA for label sections, written as NAME-ca.pem / NAME-ca.key. */
 static X509 *
 label_ca(const char *name, EVP_PKEY **keyp)
@@ -424,6 +655,12 @@ main(void)
 	tcase_add_test(tc, serves_the_ca_and_its_chain_in_cacerts);
 	tcase_add_test(tc, serves_the_cacerts_bundle_when_one_is_configured);
 	tcase_add_test(tc, reports_a_cacerts_bundle_without_certificates);
+	tcase_add_test(tc, serves_the_chain_in_path_order_whatever_the_file_order);
+	tcase_add_test(tc, refuses_a_cacerts_that_would_not_reach_the_root);
+	tcase_add_test(tc, refuses_chain_certificates_off_the_path);
+	tcase_add_test(tc, refuses_a_chain_certificate_that_is_not_a_valid_ca);
+	tcase_add_test(tc, refuses_a_cacerts_bundle_without_the_ca_or_its_root);
+	tcase_add_test(tc, refuses_a_cacerts_bundle_of_more_than_64_certificates);
 	tcase_add_test(tc, refuses_a_ca_key_readable_by_others);
 	tcase_add_test(tc, refuses_a_ca_key_readable_by_others_named_by_a_file_uri);
 	tcase_add_test(tc, accepts_a_group_readable_ca_key);
@@ -431,6 +668,7 @@ main(void)
 	tcase_add_test(tc, reports_a_missing_trust_store);
 	tcase_add_test(tc, reports_ca_and_trust_store_problems_together);
 	tcase_add_test(tc, summary_logs_the_ca_cacerts_and_trust_store);
+	tcase_add_test(tc, summary_shows_this_ca_when_the_trust_store_holds_it);
 	tcase_add_test(tc, loads_every_label_with_its_own_ca);
 	tcase_add_test(tc, reports_label_problems_each_in_its_place);
 	tcase_add_test(tc, csrattrs_none_leaves_the_body_empty);

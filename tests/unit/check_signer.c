@@ -172,6 +172,50 @@ START_TEST(reports_a_missing_key)
 }
 END_TEST
 
+START_TEST(tells_files_from_store_uris)
+{
+	char		 out[64];
+	const char	*k;
+
+	ck_assert_str_eq(signer_key_file("/etc/estd/ca.key"), "/etc/estd/ca.key");
+	ck_assert_str_eq(signer_key_file("file:///etc/estd/ca.key"),
+	    "/etc/estd/ca.key");
+	ck_assert_str_eq(signer_key_file("file:/etc/estd/ca.key"),
+	    "/etc/estd/ca.key");
+	k = "ca:key.pem";
+	ck_assert_ptr_eq(signer_key_file(k), k);
+	k = "1ca:key.pem";
+	ck_assert_ptr_eq(signer_key_file(k), k);
+	/* Logged as it is, but for a PIN, provider or not. */
+	k = "/etc/estd/ca?.key";
+	ck_assert_ptr_eq(signer_key_name(k, out, sizeof(out)), k);
+	ck_assert_str_eq(signer_key_name("pkcs11:token=ca?pin-value=S3cret",
+	    out, sizeof(out)), "pkcs11:token=ca?pin-value=***");
+	ck_assert_str_eq(signer_key_name("/etc/pkcs11:o=k?pin-value=S3;x=1"
+	    "&pin-value=S4&module-name=p", out, sizeof(out)),
+	    "/etc/pkcs11:o=k?pin-value=***;x=1&pin-value=***&module-name=p");
+	/* Cut short, never with the PIN. */
+	ck_assert_str_eq(signer_key_name("pkcs11:a?pin-value=S3cret", out, 12),
+	    "pkcs11:a?pi");
+}
+END_TEST
+
+START_TEST(a_missing_key_with_an_unknown_scheme_says_so)
+{
+	struct diag	d;
+
+	diag_init(&d);
+	/* No provider serves pkcs11: here, so it is a (missing) file. */
+	if (signer_key_file("pkcs11:x") != NULL) {
+		ck_assert_ptr_null(signer_open("pkcs11:token=ca;object=key", &d));
+		ck_assert(has(&d, "pkcs11:token=ca;object=key: cannot open CA key: "
+		    "No such file or directory (and no OpenSSL store loader knows "
+		    "its scheme: is the provider configured?)"));
+	}
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(refuses_an_encrypted_key_without_prompting)
 {
 	EVP_PKEY	*key = tp_key(TP_EC_P256);
@@ -234,6 +278,8 @@ main(void)
 	tcase_add_test(tc, opens_a_file_uri);
 	tcase_add_test(tc, tells_a_certificate_of_another_key);
 	tcase_add_test(tc, reports_a_missing_key);
+	tcase_add_test(tc, tells_files_from_store_uris);
+	tcase_add_test(tc, a_missing_key_with_an_unknown_scheme_says_so);
 	tcase_add_test(tc, refuses_an_encrypted_key_without_prompting);
 	tcase_add_test(tc, refuses_a_file_without_a_private_key);
 	tcase_add_test(tc, free_accepts_null);

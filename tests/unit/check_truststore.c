@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <openssl/x509_vfy.h>
@@ -239,6 +240,49 @@ START_TEST(rejects_a_chain_through_a_certificate_that_is_not_a_ca)
 }
 END_TEST
 
+START_TEST(rejects_a_ca_certificate_as_the_client_certificate)
+{
+	struct trust_store	*ts = store_with(ca);
+	struct tp_cert_spec	 sub_spec = {
+		.cn = "Sub CA", .ca = 1, .ku = "digitalSignature,keyCertSign",
+	};
+	EVP_PKEY		*sub_key = tp_key(TP_EC_P256);
+	X509			*sub = tp_cert(&sub_spec, sub_key, ca, ca_key);
+
+	expect(ts, sub, 0, TRUST_UNTRUSTED,
+	    "a CA certificate is not a client certificate");
+	/* Nor is an anchor that could sign for TLS. */
+	trust_store_free(ts);
+	ts = store_with(sub);
+	expect(ts, sub, 0, TRUST_UNTRUSTED,
+	    "a CA certificate is not a client certificate");
+	X509_free(sub);
+	EVP_PKEY_free(sub_key);
+	trust_store_free(ts);
+}
+END_TEST
+
+/* OpenSSL accepts keyCertSign alone as a CA; RFC 5280 does not. */
+START_TEST(rejects_an_issuer_with_key_cert_sign_but_no_basic_constraints)
+{
+	struct tp_cert_spec	 kcs_spec = {
+		.cn = "keyCertSign only", .no_bc = 1,
+		.ku = "digitalSignature,keyCertSign",
+	};
+	EVP_PKEY		*kcs_key = tp_key(TP_EC_P256);
+	X509			*kcs = tp_cert(&kcs_spec, kcs_key, NULL, NULL);
+	X509			*leaf = tp_client(leaf_key, "device", kcs, kcs_key);
+	struct trust_store	*ts = store_with(kcs);
+
+	expect(ts, leaf, 0, TRUST_UNTRUSTED,
+	    "issuer is not a CA: no basicConstraints CA:TRUE (depth 1)");
+	X509_free(leaf);
+	X509_free(kcs);
+	EVP_PKEY_free(kcs_key);
+	trust_store_free(ts);
+}
+END_TEST
+
 START_TEST(builds_the_chain_through_untrusted_intermediates)
 {
 	struct trust_store	*ts = store_with(ca);
@@ -376,6 +420,26 @@ START_TEST(loads_a_directory_skipping_hidden_files_readme_and_subdirs)
 }
 END_TEST
 
+START_TEST(reports_a_dangling_link_in_the_directory)
+{
+	char			 dir[TP_PATH_MAX], link[TP_PATH_MAX];
+	struct trust_store	*ts = trust_store_new();
+	struct diag		 d;
+
+	tp_mkdtemp(dir);
+	tp_write_certs(dir, "a.pem", &ca, 1);
+	tp_path(link, dir, "manufacturer.pem");
+	ck_assert_int_eq(symlink("/nonexistent/manufacturer-ca.pem", link), 0);
+	diag_init(&d);
+	ck_assert_int_eq(trust_store_add_dir(ts, dir, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "manufacturer.pem: cannot read: No such file or directory"));
+	diag_free(&d);
+	trust_store_free(ts);
+	tp_rmtree(dir);
+}
+END_TEST
+
 START_TEST(reports_a_directory_with_a_bad_file_or_that_is_missing)
 {
 	char			 dir[TP_PATH_MAX], path[TP_PATH_MAX];
@@ -432,7 +496,10 @@ main(void)
 	tcase_add_test(tc, rejects_a_certificate_only_for_server_auth);
 	tcase_add_test(tc, rejects_a_certificate_whose_key_usage_forbids_signing);
 	tcase_add_test(tc, rejects_a_chain_through_a_certificate_that_is_not_a_ca);
+	tcase_add_test(tc, rejects_a_ca_certificate_as_the_client_certificate);
+	tcase_add_test(tc, rejects_an_issuer_with_key_cert_sign_but_no_basic_constraints);
 	tcase_add_test(tc, builds_the_chain_through_untrusted_intermediates);
+	tcase_add_test(tc, reports_a_dangling_link_in_the_directory);
 	tcase_add_test(tc, trusts_an_intermediate_as_an_anchor);
 	tcase_add_test(tc, loads_every_certificate_of_a_pem_file);
 	tcase_add_test(tc, reports_files_that_are_missing_empty_or_broken);
