@@ -71,6 +71,12 @@ codes_load(const char *path, const char *state_dir, struct diag *d)
 		    strerror(errno));
 		goto out;
 	}
+	/* Each code enrolls a device once: as secret as a password. */
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IROTH | S_IWOTH))) {
+		diag_add(d, "%s: enrollment codes are accessible by other users "
+		    "(mode %03o); chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+		goto out;
+	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		len = strcspn(line, "\r\n");
 		if (line[len] == '\0' && !feof(f)) {

@@ -35,7 +35,7 @@ teardown(void)
 static struct codes *
 load(const char *text, struct diag *d)
 {
-	tp_write_str(dir, "codes", text);
+	tp_write_file(dir, "codes", text, strlen(text), 0600);
 	diag_init(d);
 	return codes_load(codes_path, state, d);
 }
@@ -220,6 +220,31 @@ START_TEST(reports_an_empty_codes_file)
 }
 END_TEST
 
+START_TEST(refuses_a_codes_file_others_may_read)
+{
+	struct codes	*c;
+	struct diag	 d;
+	char		 want[TP_PATH_MAX + 96];
+
+	tp_write_file(dir, "codes", "code-1\n", 7, 0644);
+	diag_init(&d);
+	c = codes_load(codes_path, state, &d);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s: enrollment codes are accessible by "
+	    "other users (mode 644); chmod 600 it", codes_path);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+	/* Group-readable is the operator's choice (a group of admins). */
+	tp_write_file(dir, "codes", "code-1\n", 7, 0640);
+	diag_init(&d);
+	c = codes_load(codes_path, state, &d);
+	ck_assert_ptr_nonnull(c);
+	codes_free(c);
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(reports_a_missing_state_directory)
 {
 	struct codes	*c;
@@ -331,6 +356,7 @@ main(void)
 	tcase_add_test(tc, reports_a_code_longer_than_the_limit);
 	tcase_add_test(tc, skips_comments_blank_lines_and_crlf);
 	tcase_add_test(tc, reports_an_empty_codes_file);
+	tcase_add_test(tc, refuses_a_codes_file_others_may_read);
 	tcase_add_test(tc, reports_a_missing_state_directory);
 	tcase_add_test(tc, reports_a_missing_codes_file_and_state_directory_together);
 	tcase_add_test(tc, names_the_state_file_by_sha256_with_mode_0600_and_never_stores_the_code);

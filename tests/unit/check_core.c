@@ -1420,7 +1420,7 @@ START_TEST(an_enrollment_code_is_spent_once_and_only_on_success)
 
 	tp_path(dir, env.dir, "spent");
 	ck_assert_int_eq(mkdir(dir, 0700), 0);
-	tp_write_str(env.dir, "codes", "CODE-1\nCODE-2\nCODE-3\n");
+	tp_write_file(env.dir, "codes", "CODE-1\nCODE-2\nCODE-3\n", 21, 0600);
 	tp_write_script(env.dir, "hook.sh", "#!/bin/sh\ngrep -q blocked || exit 0\n"
 	    "echo no\nexit 1\n");
 	reload(IOT_PASSWORD "[profile iot]\nchallenge_password = code\n"

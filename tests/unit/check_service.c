@@ -603,7 +603,7 @@ START_TEST(reports_label_problems_each_in_its_place)
 	char			 path[TP_PATH_MAX], want[TP_PATH_MAX + 96];
 
 	tp_write_str(env.dir, "users", "");
-	tp_write_str(env.dir, "codes", "one\n");
+	tp_write_file(env.dir, "codes", "one\n", 4, 0600);
 	tp_write_file(env.dir, "hook", "#!/bin/sh\nexit 0\n", 17, 0644);
 	ck_assert_int_eq(load("[ca iot]\ncertificate = iot-ca.pem\nkey = iot-ca.key\n"
 	    "[auth iot]\nmethods = password\nhtpasswd = users\n"
