@@ -21,7 +21,7 @@
  *                 (may simplereenroll; subject "O=estd fuzz, CN=fuzz-client",
  *                 SAN DNS:fuzz-client.example.org)
  *               3 the same as 1 but expired
- *     bit  4    body_too_large: the adapter stopped reading at the cap
+ *     bit  4    body_state EST_BODY_TOO_LARGE: the adapter stopped at the cap
  *     bit  5    no Content-Type at all (NULL instead of the field)
  *     bits 6-7  how a built-in certificate (choice 1-3) is encoded:
  *               0 plain PEM, 1 percent-encoded (nginx $ssl_client_escaped_cert),
@@ -268,7 +268,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.method = method;
 	req.path = path;
 	req.content_type = (flags & 0x20) ? NULL : ct;
-	req.body_too_large = (flags & 0x10) != 0;
+	req.body_state = (flags & 0x10) ? EST_BODY_TOO_LARGE : EST_BODY_COMPLETE;
 	req.authorization = alen > 0 ? auth : NULL;
 	req.remote_user = rlen > 0 ? ruser : NULL;
 	switch (flags & 3) {

@@ -47,6 +47,17 @@ codes_count(const struct codes *c)
 	return c->n;
 }
 
+void
+codes_check_state_dir(const char *state_dir, struct diag *d)
+{
+	struct stat st;
+
+	if (stat(state_dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    access(state_dir, W_OK | X_OK) == -1)
+		diag_add(d, "%s: enrollment code state directory must exist and "
+		    "be writable", state_dir);
+}
+
 struct codes *
 codes_load(const char *path, const char *state_dir, struct diag *d)
 {
@@ -62,10 +73,7 @@ codes_load(const char *path, const char *state_dir, struct diag *d)
 		diag_add(d, "out of memory");
 		goto out;
 	}
-	if (stat(state_dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
-	    access(state_dir, W_OK | X_OK) == -1)
-		diag_add(d, "%s: enrollment code state directory must exist and "
-		    "be writable", state_dir);
+	codes_check_state_dir(state_dir, d);
 	if ((f = fopen(path, "r")) == NULL) {
 		diag_add(d, "%s: cannot open enrollment codes: %s", path,
 		    strerror(errno));

@@ -71,9 +71,11 @@ est_status_text(int status)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
 	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
 	default: return "Error";
 	}
 }
@@ -100,6 +102,44 @@ core_fail(struct est_response *res, int status, const char *fmt, ...)
 	if (buf_append_str(&res->body, res->reason) == -1 ||
 	    buf_append(&res->body, "\n", 1) == -1)
 		buf_reset(&res->body);
+}
+
+void
+est_response_error(struct est_response *res, int status, const char *reason)
+{
+	core_fail(res, status, "%s", reason);
+}
+
+/* The body as the adapter read it: whole, or why not. */
+static int
+core_body_state(const struct est_service *svc, const struct est_request *req,
+    struct est_response *res)
+{
+	switch (req->body_state) {
+	case EST_BODY_COMPLETE:
+		if (req->body_len <= svc->cfg->max_body)
+			return 0;
+		/* FALLTHROUGH */
+	case EST_BODY_TOO_LARGE:
+		core_fail(res, 413, "request body exceeds %zu bytes",
+		    svc->cfg->max_body);
+		break;
+	case EST_BODY_BAD_LENGTH:
+		core_fail(res, 400, "invalid Content-Length");
+		break;
+	case EST_BODY_TIMEOUT:
+		core_fail(res, 408, "request body not received within %d s",
+		    EST_BODY_SECONDS);
+		break;
+	case EST_BODY_BROKEN:
+		core_fail(res, 400, "request body incomplete: the connection "
+		    "failed");
+		break;
+	default:
+		core_fail(res, 500, "out of memory reading the request body");
+		break;
+	}
+	return -1;
 }
 
 int
@@ -605,11 +645,8 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 		client.identities[client.n_identities++] = auth.user;
 	if (auth.cert != NULL && auth.cn[0] != '\0')
 		client.identities[client.n_identities++] = auth.cn;
-	if (req->body_too_large || req->body_len > svc->cfg->max_body) {
-		core_fail(res, 413, "request body exceeds %zu bytes",
-		    svc->cfg->max_body);
+	if (core_body_state(svc, req, res) == -1)
 		goto out;
-	}
 	if (!est_is_pkcs10(req->content_type)) {
 		core_fail(res, 415, "content type must be application/pkcs10");
 		goto out;

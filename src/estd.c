@@ -5,8 +5,12 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +35,7 @@
 #define ESTD_CONFIG_PATH	"/etc/estd/estd.conf"
 #endif
 #define ESTD_READ_CHUNK		8192
+#define ESTD_DRAIN_MS		2000	/* longest wait for a front server to close */
 
 /* Everything loaded from the configuration file; replaced whole on reload. */
 struct estd_state {
@@ -80,40 +85,86 @@ estd_path(struct estd_worker *w)
 	return w->path;
 }
 
+static double
+estd_ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Reads on the request's connection wait at most ms (0: no limit). */
+static void
+estd_read_timeout(struct estd_worker *w, long ms)
+{
+	struct timeval tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	setsockopt(w->fcgi.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+/* How a failed read of stdin ended: the deadline, or a broken connection. */
+static enum est_body_state
+estd_read_failure(struct estd_worker *w)
+{
+	int err = FCGX_GetError(w->fcgi.in);
+
+	return err == EAGAIN || err == EWOULDBLOCK ? EST_BODY_TIMEOUT :
+	    EST_BODY_BROKEN;
+}
+
 /*
- * Reads the body up to max bytes. Returns 1 if it is larger (the rest is
- * left unread: answering 413 early works behind lighttpd, Apache, nginx).
+ * Reads the body up to max bytes, all of it within EST_BODY_SECONDS: a
+ * front server that streams the body (Apache) must not let a slow client
+ * hold a worker. Over the cap the rest is left unread: answering 413 early
+ * works behind lighttpd, Apache, nginx.
  */
-static int
+static enum est_body_state
 estd_read_body(struct estd_worker *w, size_t max)
 {
 	const char	*cl = estd_param(w, "CONTENT_LENGTH");
 	char		*end;
 	unsigned long long declared;
+	struct timespec	 t0;
+	double		 left_ms;
 	int		 n;
 
 	buf_reset(&w->body);
 	if (cl != NULL && *cl != '\0') {
+		/* strtoull would take "-1" (and " 1", "+1") as a number. */
+		if (strspn(cl, "0123456789") != strlen(cl))
+			return EST_BODY_BAD_LENGTH;
 		errno = 0;
 		declared = strtoull(cl, &end, 10);
-		if (errno == 0 && *end == '\0' && declared > max)
-			return 1;
+		if (errno == ERANGE || declared > max)
+			return EST_BODY_TOO_LARGE;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* libfcgi ignores CONTENT_LENGTH: read until end of stream, capped. */
 	for (;;) {
+		if ((left_ms = EST_BODY_SECONDS * 1e3 - estd_ms_since(&t0)) < 1)
+			return EST_BODY_TIMEOUT;
+		estd_read_timeout(w, (long)left_ms);
 		if (buf_reserve(&w->body, ESTD_READ_CHUNK) == -1)
-			return 1;
+			return EST_BODY_NO_MEMORY;
 		n = FCGX_GetStr((char *)w->body.data + w->body.len,
 		    ESTD_READ_CHUNK, w->fcgi.in);
-		if (n <= 0) {
-			w->stdin_done = FCGX_GetError(w->fcgi.in) == 0;
+		if (n > 0)
+			w->body.len += (size_t)n;
+		if (w->body.len > max)
+			return EST_BODY_TOO_LARGE;
+		/* Short: the end of stdin, or a failure. */
+		if (n < ESTD_READ_CHUNK) {
+			if (FCGX_GetError(w->fcgi.in) != 0)
+				return estd_read_failure(w);
 			break;
 		}
-		w->body.len += (size_t)n;
-		if (w->body.len > max)
-			return 1;
 	}
-	return 0;
+	w->stdin_done = 1;
+	return EST_BODY_COMPLETE;
 }
 
 static enum est_tls_verify
@@ -162,16 +213,6 @@ estd_write_response(struct estd_worker *w, const struct est_response *res,
 		    w->fcgi.out);
 }
 
-static double
-estd_ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 static void
 estd_serve_one(struct estd_worker *w)
 {
@@ -179,6 +220,7 @@ estd_serve_one(struct estd_worker *w)
 	struct est_response	 res;
 	struct timespec		 t0;
 	const char		*cert;
+	char			 identity[sizeof(res.identity) * 4];
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&req, 0, sizeof(req));
@@ -197,12 +239,13 @@ estd_serve_one(struct estd_worker *w)
 	}
 	w->stdin_done = 0;
 	if (req.method != NULL && strcmp(req.method, "POST") == 0)
-		req.body_too_large = estd_read_body(w, w->svc->cfg->max_body);
+		req.body_state = estd_read_body(w, w->svc->cfg->max_body);
 	else {
 		char probe[1];
 
 		buf_reset(&w->body);
 		/* Nothing is read from a GET but the end of its (empty) stdin. */
+		estd_read_timeout(w, EST_BODY_SECONDS * 1000L);
 		w->stdin_done = FCGX_GetStr(probe, sizeof(probe), w->fcgi.in) == 0 &&
 		    FCGX_GetError(w->fcgi.in) == 0;
 	}
@@ -217,12 +260,57 @@ estd_serve_one(struct estd_worker *w)
 	    "req=%lx.%lu label=%s op=%s method=%s client=\"%s\" status=%d "
 	    "ms=%.2f %s", (unsigned long)w->pid, w->served,
 	    res.label ? res.label : "-", est_op_name(res.op),
-	    req.method ? req.method : "-", res.identity, res.status,
+	    req.method ? req.method : "-",
+	    log_quote(res.identity, identity, sizeof(identity)), res.status,
 	    estd_ms_since(&t0), res.reason);
 	est_response_free(&res);
 	/* A huge body must not stay allocated in an idle worker. */
 	if (w->body.cap > 4 * w->svc->cfg->max_body)
 		buf_free(&w->body);
+}
+
+/*
+ * A signal that lands while libfcgi reads the request's parameters ends
+ * them early (libfcgi takes EINTR for their end): answer what is true, not
+ * a 404 for a request that was never read whole.
+ */
+static void
+estd_answer_interrupted(struct estd_worker *w)
+{
+	struct est_response res;
+
+	est_response_init(&res);
+	w->served++;
+	est_response_error(&res, 503, "request interrupted by a signal while "
+	    "its parameters were read; retry");
+	estd_write_response(w, &res, 0);
+	log_msg(LOG_LEVEL_WARNING, "req=%lx.%lu status=503 %s",
+	    (unsigned long)w->pid, w->served, res.reason);
+	est_response_free(&res);
+}
+
+/*
+ * After an answer given before all of stdin was read (413, 408): signal the
+ * end of the answer, then read and drop what the front server still sends
+ * until it closes, so that unread input cannot reset the connection before
+ * it took the answer. libfcgi does the same, but waits 2 s after each read:
+ * a client trickling its body would hold the worker. Here 2 s in all.
+ */
+static void
+estd_drain(int fd)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+	struct timespec	 t0;
+	char		 trash[4096];
+	double		 left;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (shutdown(fd, SHUT_WR) == 0)
+		while ((left = ESTD_DRAIN_MS - estd_ms_since(&t0)) >= 1 &&
+		    poll(&pfd, 1, (int)left) > 0 &&
+		    read(fd, trash, sizeof(trash)) > 0)
+			;
+	close(fd);
 }
 
 /* Set by signal handlers; the loop acts on them between requests. */
@@ -365,11 +453,12 @@ estd_drop_privileges(const struct est_config *cfg)
 		}
 		gid = gr->gr_gid;
 	}
-	if (pw->pw_uid == 0) {
-		fprintf(stderr, "estd: [estd] user must not be root\n");
+	if (pw->pw_uid == 0 || gid == 0) {
+		fprintf(stderr, "estd: [estd] user and group must not be root\n");
 		return -1;
 	}
-	if (setgroups(1, &gid) == -1 || setgid(gid) == -1 ||
+	/* The user's own groups too: files may be shared with it by group. */
+	if (initgroups(pw->pw_name, gid) == -1 || setgid(gid) == -1 ||
 	    setuid(pw->pw_uid) == -1) {
 		fprintf(stderr, "estd: cannot become %s: %s\n", cfg->user,
 		    strerror(errno));
@@ -420,7 +509,7 @@ static int
 estd_serve(struct estd_worker *w)
 {
 	sigset_t held;
-	int	 rc;
+	int	 rc, drain_fd;
 
 	buf_init(&w->body);
 	w->pid = getpid();
@@ -447,17 +536,21 @@ estd_serve(struct estd_worker *w)
 		}
 		/* Hold signals while serving: no read is interrupted midway. */
 		sigprocmask(SIG_BLOCK, &held, NULL);
-		estd_serve_one(w);
+		w->stdin_done = 0;
+		if (FCGX_GetError(w->fcgi.in) != 0)
+			estd_answer_interrupted(w);
+		else
+			estd_serve_one(w);
 		/*
-		 * libfcgi's close shuts down the write side, then waits (poll)
-		 * for the front server to close first, so that input left unread
-		 * cannot reset the connection before the response is taken.
-		 * With all input read there is none: close at once, and go on
-		 * to the next connection instead of sleeping on this one.
+		 * With all input read, close at once and go on to the next
+		 * connection; with input left, drain it first (estd_drain) on a
+		 * copy of the descriptor that libfcgi's close leaves open.
 		 */
-		if (w->stdin_done)
-			FCGX_Detach(&w->fcgi);
+		drain_fd = w->stdin_done ? -1 : dup(w->fcgi.ipcFd);
+		FCGX_Detach(&w->fcgi);
 		FCGX_Finish_r(&w->fcgi);
+		if (drain_fd != -1)
+			estd_drain(drain_fd);
 		sigprocmask(SIG_UNBLOCK, &held, NULL);
 	}
 	FCGX_Free(&w->fcgi, 1);
@@ -506,6 +599,19 @@ main(int argc, char *argv[])
 	}
 	w.svc = &w.state->svc;
 	if (check_only) {
+		/*
+		 * Root with [estd] user: check, as that user, what the worker
+		 * will use after dropping root (a state directory or hook only
+		 * root may use would fail every request).
+		 */
+		if (geteuid() == 0 && w.state->cfg.user != NULL &&
+		    estd_drop_privileges(&w.state->cfg) == -1)
+			goto out;
+		service_check_access(w.svc, &d);
+		if (diag_count(&d) > 0) {
+			estd_print_problems(&d);
+			goto out;
+		}
 		printf("estd: %s: configuration OK\n", path);
 		rc = 0;
 		goto out;
@@ -517,6 +623,11 @@ main(int argc, char *argv[])
 	}
 	if (estd_drop_privileges(&w.state->cfg) == -1)
 		goto out;
+	service_check_access(w.svc, &d);
+	if (diag_count(&d) > 0) {
+		estd_print_problems(&d);
+		goto out;
+	}
 	log_open("estd", w.state->cfg.log_target, w.state->cfg.log_level);
 	/* Made before the first request rather than during it. */
 	if (!certparse_init())

@@ -102,6 +102,29 @@ log_sanitize(const char *in, size_t inlen, char *out, size_t outlen)
 	return out;
 }
 
+char *
+log_quote(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (outlen == 0)
+		return out;
+	for (; *in != '\0'; in++) {
+		if (*in == '"') {
+			if (o + 4 >= outlen)
+				break;
+			memcpy(out + o, "\\x22", 4);
+			o += 4;
+		} else {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = *in;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {

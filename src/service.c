@@ -201,6 +201,28 @@ service_build_csrattrs(struct est_label *lb, struct diag *d)
 }
 
 static void
+service_check_hook(const struct est_profile *pr, struct diag *d)
+{
+	if (pr->hook != NULL && access(pr->hook, X_OK) == -1)
+		diag_add(d, "%s: authorization hook is not executable: %s",
+		    pr->hook, strerror(errno));
+}
+
+void
+service_check_access(const struct est_service *svc, struct diag *d)
+{
+	const struct est_label	*lb;
+	size_t			 i;
+
+	for (i = 0; i < svc->n_labels; i++) {
+		lb = &svc->labels[i];
+		if (lb->codes != NULL)
+			codes_check_state_dir(lb->cfg->profile.enrollment_code_state, d);
+		service_check_hook(&lb->cfg->profile, d);
+	}
+}
+
+static void
 service_load_label(struct est_label *lb, const struct est_label_config *lc,
     struct diag *d)
 {
@@ -235,9 +257,7 @@ service_load_label(struct est_label *lb, const struct est_label_config *lc,
 	if (pr->challenge == CHALLENGE_CODE)
 		lb->codes = codes_load(pr->enrollment_codes,
 		    pr->enrollment_code_state, d);
-	if (pr->hook != NULL && access(pr->hook, X_OK) == -1)
-		diag_add(d, "%s: authorization hook is not executable: %s",
-		    pr->hook, strerror(errno));
+	service_check_hook(pr, d);
 	service_build_csrattrs(lb, d);
 	if (!issuer_ok)
 		return;

@@ -18,6 +18,8 @@
 struct codes;
 
 struct codes	*codes_load(const char *path, const char *state_dir, struct diag *d);
+/* The state directory must exist and be writable by this process's user. */
+void		 codes_check_state_dir(const char *state_dir, struct diag *d);
 void		 codes_free(struct codes *);
 size_t		 codes_count(const struct codes *);
 /* 0: the code was valid and unused, and is now spent. -1: reason says why. */

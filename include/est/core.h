@@ -31,13 +31,26 @@ struct est_peer {
 	size_t			 cert_pem_len;
 };
 
+/* How the adapter's reading of the request body ended. */
+enum est_body_state {
+	EST_BODY_COMPLETE,	/* read to its end (or there was none) */
+	EST_BODY_TOO_LARGE,	/* reading stopped at the cap */
+	EST_BODY_BAD_LENGTH,	/* CONTENT_LENGTH is not a decimal number */
+	EST_BODY_TIMEOUT,	/* not all of it came within EST_BODY_SECONDS */
+	EST_BODY_BROKEN,	/* the connection failed midway */
+	EST_BODY_NO_MEMORY
+};
+
+/* How long the adapter waits for a whole request body. */
+#define EST_BODY_SECONDS	20
+
 struct est_request {
 	const char		*method;
 	const char		*path;		/* decoded: SCRIPT_NAME + PATH_INFO */
 	const char		*content_type;	/* may be NULL */
 	const uint8_t		*body;
 	size_t			 body_len;
-	int			 body_too_large;/* the adapter stopped reading at the cap */
+	enum est_body_state	 body_state;
 	struct est_peer		 peer;
 	const char		*authorization;	/* Authorization header, may be NULL */
 	const char		*remote_user;	/* front server's REMOTE_USER, may be NULL */
@@ -63,6 +76,8 @@ void	est_response_free(struct est_response *);
 void	est_handle(const struct est_service *, const struct est_request *,
 	    struct est_response *);
 const char *est_status_text(int status);
+/* res becomes an error: status, reason as one text/plain line and in the log. */
+void	est_response_error(struct est_response *, int status, const char *reason);
 
 /* Exposed for tests: 1 if ct is application/pkcs10, parameters allowed. */
 int	est_is_pkcs10(const char *content_type);

@@ -37,5 +37,10 @@ const char *log_level_name(enum log_level);
  * control characters and bytes >= 0x7f by "\xNN". Returns out.
  */
 char	*log_sanitize(const char *in, size_t inlen, char *out, size_t outlen);
+/*
+ * Copies in to out for a "quoted" log field, '"' written as "\x22" so that
+ * a client's text cannot end the field and add fields of its own. Returns out.
+ */
+char	*log_quote(const char *in, char *out, size_t outlen);
 
 #endif

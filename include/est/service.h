@@ -36,6 +36,11 @@ struct est_service {
 /* Loads and checks everything cfg names. 0 = ready; problems go to d. */
 int	service_load(struct est_service *, const struct est_config *, struct diag *d);
 void	service_free(struct est_service *);
+/*
+ * Checks again what the workers write or run while serving (the enrollment
+ * code directory, the hook), as the current user: after dropping root.
+ */
+void	service_check_access(const struct est_service *, struct diag *d);
 /* The label called name (NULL: the unlabelled default), or NULL. */
 const struct est_label *service_label(const struct est_service *, const char *name);
 /* Logs what was loaded: CA subject, key, validity, usages, trust store. */

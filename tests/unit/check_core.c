@@ -441,9 +441,60 @@ START_TEST(checks_authentication_before_the_body)
 	struct est_response	res;
 
 	req_init(&req, "POST", ENROLL, "text/plain", "!!", 2, NULL);
-	req.body_too_large = 1;
+	req.body_state = EST_BODY_TOO_LARGE;
 	handle(&req, &res);
 	assert_fail(&res, 401, "client certificate required");
+	est_response_free(&res);
+}
+END_TEST
+
+/* How the adapter's read ended decides the answer, after authentication. */
+START_TEST(answers_each_body_state_with_its_status)
+{
+	static const struct {
+		enum est_body_state	 state;
+		int			 status;
+		const char		*reason;
+	} cases[] = {
+		{ EST_BODY_BAD_LENGTH, 400, "invalid Content-Length" },
+		{ EST_BODY_TIMEOUT, 408, "request body not received within 20 s" },
+		{ EST_BODY_BROKEN, 400, "request body incomplete: the connection failed" },
+		{ EST_BODY_NO_MEMORY, 500, "out of memory reading the request body" },
+	};
+	struct est_request	req;
+	struct est_response	res;
+	size_t			i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		req_init(&req, "POST", ENROLL, CT_P10, "AAAA", 4, boot_pem);
+		req.body_state = cases[i].state;
+		handle(&req, &res);
+		assert_fail(&res, cases[i].status, cases[i].reason);
+		ck_assert_str_eq(est_status_text(res.status), i == 1 ?
+		    "Request Timeout" : i == 3 ? "Internal Server Error" :
+		    "Bad Request");
+		est_response_free(&res);
+		/* Unauthenticated, the 401 comes first. */
+		req_init(&req, "POST", ENROLL, CT_P10, "AAAA", 4, NULL);
+		req.body_state = cases[i].state;
+		handle(&req, &res);
+		assert_fail(&res, 401, "client certificate required");
+		est_response_free(&res);
+	}
+}
+END_TEST
+
+START_TEST(response_error_is_one_text_line)
+{
+	struct est_response res;
+
+	est_response_init(&res);
+	est_response_error(&res, 503, "interrupted\nretry");
+	ck_assert_int_eq(res.status, 503);
+	ck_assert_str_eq(est_status_text(503), "Service Unavailable");
+	ck_assert_str_eq(res.content_type, "text/plain");
+	ck_assert_str_eq(res.reason, "interrupted\\x0aretry");
+	ck_assert_uint_eq(res.body.len, strlen(res.reason) + 1);
 	est_response_free(&res);
 }
 END_TEST
@@ -455,7 +506,7 @@ START_TEST(answers_413_for_a_body_over_the_limit)
 	char			*big;
 
 	req_init(&req, "POST", ENROLL, CT_P10, "AAAA", 4, boot_pem);
-	req.body_too_large = 1;
+	req.body_state = EST_BODY_TOO_LARGE;
 	handle(&req, &res);
 	assert_fail(&res, 413, "request body exceeds 65536 bytes");
 	est_response_free(&res);
@@ -1490,6 +1541,8 @@ main(void)
 	tcase_add_test(tc, answers_403_for_a_server_only_certificate);
 	tcase_add_test(tc, checks_authentication_before_the_body);
 	tcase_add_test(tc, answers_413_for_a_body_over_the_limit);
+	tcase_add_test(tc, answers_each_body_state_with_its_status);
+	tcase_add_test(tc, response_error_is_one_text_line);
 	tcase_add_test(tc, answers_415_for_other_content_types);
 	tcase_add_test(tc, answers_400_for_bodies_that_are_not_base64);
 	tcase_add_test(tc, answers_400_for_truncated_der);

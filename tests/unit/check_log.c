@@ -72,6 +72,20 @@ START_TEST(sanitize_never_splits_an_escape)
 }
 END_TEST
 
+/* A user name must not end client="..." and forge the fields after it. */
+START_TEST(quote_escapes_double_quotes_only)
+{
+	char out[64], small[8];
+
+	ck_assert_str_eq(log_quote("user:x\" status=200 issued", out, sizeof(out)),
+	    "user:x\\x22 status=200 issued");
+	ck_assert_str_eq(log_quote("CN=a\\,b", out, sizeof(out)), "CN=a\\,b");
+	/* Never half an escape. */
+	ck_assert_str_eq(log_quote("abcd\"e", small, sizeof(small)), "abcd");
+	ck_assert_str_eq(log_quote("ab\"e", small, sizeof(small)), "ab\\x22e");
+}
+END_TEST
+
 START_TEST(sanitize_with_no_room_writes_nothing)
 {
 	char out[2] = { 'Z', 'Z' };
@@ -144,6 +158,7 @@ main(void)
 	TCase	*tc = tcase_create("log");
 
 	tcase_add_test(tc, sanitize_keeps_printable_ascii);
+	tcase_add_test(tc, quote_escapes_double_quotes_only);
 	tcase_add_test(tc, sanitize_escapes_control_characters);
 	tcase_add_test(tc, sanitize_escapes_del_and_high_bytes);
 	tcase_add_test(tc, sanitize_escapes_embedded_nul_within_length);
