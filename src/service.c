@@ -363,6 +363,22 @@ service_log_cert(const char *what, X509 *cert)
 	    X509_get0_notAfter(cert)));
 }
 
+/* A trust anchor, and what would make it useless or too wide. */
+static void
+service_log_trusted(X509 *cert)
+{
+	int ca;
+
+	service_log_cert("    trusted", cert);
+	if (X509_cmp_time(X509_get0_notAfter(cert), NULL) <= 0)
+		log_msg(LOG_LEVEL_WARNING, "    it has expired: every client "
+		    "certificate under it is refused");
+	ca = X509_check_ca(cert);
+	if (ca != 1 && ca != 3)
+		log_msg(LOG_LEVEL_WARNING, "    it is not a CA (no basicConstraints "
+		    "CA:TRUE): it authenticates only its own holder");
+}
+
 /* Appends name to a comma-separated list in out. */
 static void
 service_list_add(char *out, size_t outlen, const char *name)
@@ -463,8 +479,13 @@ service_log_label(const struct est_label *lb)
 	for (i = 0; i < trust_store_count(lb->enroll_trust); i++)
 		if (lb->ca_in_trust_dir || X509_cmp(trust_store_cert(
 		    lb->enroll_trust, i), lb->issuer.cert) != 0)
-			service_log_cert("    trusted",
-			    trust_store_cert(lb->enroll_trust, i));
+			service_log_trusted(trust_store_cert(lb->enroll_trust, i));
+	/* OpenSSL applies a CA's extendedKeyUsage to the certificates below it. */
+	if ((X509_get_extension_flags(lb->issuer.cert) & EXFLAG_XKUSAGE) &&
+	    !(X509_get_extended_key_usage(lb->issuer.cert) & XKU_SSL_CLIENT))
+		log_msg(LOG_LEVEL_WARNING, "  the CA certificate's "
+		    "extendedKeyUsage lacks clientAuth: certificates it issues "
+		    "cannot authenticate simplereenroll");
 	if (lb->ca_in_trust_dir && !cfg->accept_issued)
 		log_msg(LOG_LEVEL_WARNING, "  the trust store holds this CA's own "
 		    "certificate: its clients may use simpleenroll although "

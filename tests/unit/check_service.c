@@ -543,6 +543,52 @@ START_TEST(summary_shows_this_ca_when_the_trust_store_holds_it)
 }
 END_TEST
 
+START_TEST(summary_warns_of_anchors_and_a_ca_that_cannot_serve)
+{
+	struct tp_cert_spec	 old_spec = { .cn = "Old CA", .ca = 1,
+	    .ku = "keyCertSign", .not_before = 1000000000, .not_after = 1100000000 };
+	struct tp_cert_spec	 ee_spec = { .cn = "A device", .eku = "clientAuth" };
+	struct tp_cert_spec	 ca_spec = { .cn = "EST Test CA", .ca = 1,
+	    .ku = "keyCertSign", .eku = "serverAuth" };
+	EVP_PKEY		*k = tp_key(TP_EC_P256);
+	X509			*old = tp_cert(&old_spec, k, NULL, NULL);
+	X509			*ee = tp_cert(&ee_spec, k, NULL, NULL);
+	X509			*ca = tp_cert(&ca_spec, env.ca_key, NULL, NULL);
+	struct est_service	 svc;
+	struct diag		 d;
+	char			 trust[TP_PATH_MAX], *text;
+
+	tp_path(trust, env.dir, "trust");
+	tp_write_certs(trust, "old.pem", &old, 1);
+	tp_write_certs(trust, "device.pem", &ee, 1);
+	tp_write_certs(env.dir, "ca.pem", &ca, 1);
+	ck_assert_int_eq(load(NULL, &svc, &d), 0);
+	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
+	tp_capture_begin(env.dir);
+	service_log_summary(&svc);
+	text = tp_capture_end();
+	log_close();
+	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=Old CA (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "warning:     it has expired: every "
+	    "client certificate under it is refused\n"));
+	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=A device (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "warning:     it is not a CA (no "
+	    "basicConstraints CA:TRUE): it authenticates only its own holder\n"));
+	ck_assert_ptr_nonnull(strstr(text, "warning:   the CA certificate's "
+	    "extendedKeyUsage lacks clientAuth: certificates it issues cannot "
+	    "authenticate simplereenroll\n"));
+	/* The bootstrap CA draws no warning: "expired" only once. */
+	ck_assert_ptr_null(strstr(strstr(text, "expired") + 1, "expired"));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	X509_free(ca);
+	X509_free(ee);
+	X509_free(old);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
 /* A second CA for label sections, written as NAME-ca.pem / NAME-ca.key. */
 static X509 *
 label_ca(const char *name, EVP_PKEY **keyp)
@@ -669,6 +715,7 @@ main(void)
 	tcase_add_test(tc, reports_ca_and_trust_store_problems_together);
 	tcase_add_test(tc, summary_logs_the_ca_cacerts_and_trust_store);
 	tcase_add_test(tc, summary_shows_this_ca_when_the_trust_store_holds_it);
+	tcase_add_test(tc, summary_warns_of_anchors_and_a_ca_that_cannot_serve);
 	tcase_add_test(tc, loads_every_label_with_its_own_ca);
 	tcase_add_test(tc, reports_label_problems_each_in_its_place);
 	tcase_add_test(tc, csrattrs_none_leaves_the_body_empty);
