@@ -95,25 +95,60 @@ estd_ms_since(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* Reads on the request's connection wait at most ms (0: no limit). */
-static void
-estd_read_timeout(struct estd_worker *w, long ms)
-{
-	struct timeval tv;
+/* Set once the deadline for reading a request's stdin has passed. */
+static volatile sig_atomic_t estd_read_expired;
 
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	setsockopt(w->fcgi.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+static void
+estd_on_alarm(int sig)
+{
+	(void)sig;
+	estd_read_expired = 1;	/* and the read it lands in fails with EINTR */
 }
 
-/* How a failed read of stdin ended: the deadline, or a broken connection. */
-static enum est_body_state
-estd_read_failure(struct estd_worker *w)
+/*
+ * A deadline for all of stdin: a timer whose signal interrupts the read in
+ * progress, and again every 100 ms after expiry in case it landed between
+ * two reads. A per-read timeout would not do: libfcgi reads until it has
+ * what was asked for, and a client sending a byte now and then keeps each
+ * single read short. seconds = 0 disarms it.
+ */
+static void
+estd_read_deadline(int seconds)
 {
-	int err = FCGX_GetError(w->fcgi.in);
+	struct itimerval it;
 
-	return err == EAGAIN || err == EWOULDBLOCK ? EST_BODY_TIMEOUT :
-	    EST_BODY_BROKEN;
+	memset(&it, 0, sizeof(it));
+	if (seconds > 0) {
+		it.it_value.tv_sec = seconds;
+		it.it_interval.tv_usec = 100000;
+	}
+	estd_read_expired = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* libfcgi ignores CONTENT_LENGTH: read until the end of stdin, capped. */
+static enum est_body_state
+estd_read_stdin(struct estd_worker *w, size_t max)
+{
+	int n;
+
+	for (;;) {
+		if (buf_reserve(&w->body, ESTD_READ_CHUNK) == -1)
+			return EST_BODY_NO_MEMORY;
+		n = FCGX_GetStr((char *)w->body.data + w->body.len,
+		    ESTD_READ_CHUNK, w->fcgi.in);
+		if (n > 0)
+			w->body.len += (size_t)n;
+		if (w->body.len > max)
+			return EST_BODY_TOO_LARGE;
+		/* Short: the end of stdin, or a failure. */
+		if (n < ESTD_READ_CHUNK)
+			break;
+	}
+	if (FCGX_GetError(w->fcgi.in) != 0)
+		return estd_read_expired ? EST_BODY_TIMEOUT : EST_BODY_BROKEN;
+	w->stdin_done = 1;
+	return EST_BODY_COMPLETE;
 }
 
 /*
@@ -128,9 +163,7 @@ estd_read_body(struct estd_worker *w, size_t max)
 	const char	*cl = estd_param(w, "CONTENT_LENGTH");
 	char		*end;
 	unsigned long long declared;
-	struct timespec	 t0;
-	double		 left_ms;
-	int		 n;
+	enum est_body_state state;
 
 	buf_reset(&w->body);
 	if (cl != NULL && *cl != '\0') {
@@ -142,29 +175,10 @@ estd_read_body(struct estd_worker *w, size_t max)
 		if (errno == ERANGE || declared > max)
 			return EST_BODY_TOO_LARGE;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* libfcgi ignores CONTENT_LENGTH: read until end of stream, capped. */
-	for (;;) {
-		if ((left_ms = EST_BODY_SECONDS * 1e3 - estd_ms_since(&t0)) < 1)
-			return EST_BODY_TIMEOUT;
-		estd_read_timeout(w, (long)left_ms);
-		if (buf_reserve(&w->body, ESTD_READ_CHUNK) == -1)
-			return EST_BODY_NO_MEMORY;
-		n = FCGX_GetStr((char *)w->body.data + w->body.len,
-		    ESTD_READ_CHUNK, w->fcgi.in);
-		if (n > 0)
-			w->body.len += (size_t)n;
-		if (w->body.len > max)
-			return EST_BODY_TOO_LARGE;
-		/* Short: the end of stdin, or a failure. */
-		if (n < ESTD_READ_CHUNK) {
-			if (FCGX_GetError(w->fcgi.in) != 0)
-				return estd_read_failure(w);
-			break;
-		}
-	}
-	w->stdin_done = 1;
-	return EST_BODY_COMPLETE;
+	estd_read_deadline(EST_BODY_SECONDS);
+	state = estd_read_stdin(w, max);
+	estd_read_deadline(0);
+	return state;
 }
 
 static enum est_tls_verify
@@ -245,9 +259,10 @@ estd_serve_one(struct estd_worker *w)
 
 		buf_reset(&w->body);
 		/* Nothing is read from a GET but the end of its (empty) stdin. */
-		estd_read_timeout(w, EST_BODY_SECONDS * 1000L);
+		estd_read_deadline(EST_BODY_SECONDS);
 		w->stdin_done = FCGX_GetStr(probe, sizeof(probe), w->fcgi.in) == 0 &&
 		    FCGX_GetError(w->fcgi.in) == 0;
+		estd_read_deadline(0);
 	}
 	req.body = w->body.data;
 	req.body_len = w->body.len;
@@ -364,6 +379,8 @@ estd_signals(sigset_t *held)
 		sigaction(reloads[i], &sa, NULL);
 		sigaddset(held, reloads[i]);
 	}
+	sa.sa_handler = estd_on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
