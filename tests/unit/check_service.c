@@ -48,6 +48,20 @@ load(const char *extra, struct est_service *svc, struct diag *d)
 	return service_load(svc, &env.cfg, d);
 }
 
+/* What service_log_summary() logs for svc (a new string). */
+static char *
+summary_text(const struct est_service *svc)
+{
+	char *text;
+
+	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
+	tp_capture_begin(env.dir);
+	service_log_summary(svc);
+	text = tp_capture_end();
+	log_close();
+	return text;
+}
+
 /* The certificates of the /cacerts body, which must decode. */
 static PKCS7 *
 cacerts(const struct est_service *svc)
@@ -475,11 +489,7 @@ START_TEST(summary_logs_the_ca_cacerts_and_trust_store)
 	char			*text;
 
 	ck_assert_int_eq(load(NULL, &svc, &d), 0);
-	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
-	tp_capture_begin(env.dir);
-	service_log_summary(&svc);
-	text = tp_capture_end();
-	log_close();
+	text = summary_text(&svc);
 	ck_assert_ptr_nonnull(strstr(text, "info: label (default): /.well-known/est/\n"));
 	ck_assert_ptr_nonnull(strstr(text, "info:   CA certificate: CN=EST Test CA (valid "));
 	ck_assert_ptr_nonnull(strstr(text, "info:     issuer: CN=EST Test CA\n"));
@@ -512,11 +522,7 @@ START_TEST(summary_shows_this_ca_when_the_trust_store_holds_it)
 	tp_path(trust, env.dir, "trust");
 	tp_write_certs(trust, "est-ca.pem", &env.ca, 1);
 	ck_assert_int_eq(load("accept_issued = no\n", &svc, &d), 0);
-	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
-	tp_capture_begin(env.dir);
-	service_log_summary(&svc);
-	text = tp_capture_end();
-	log_close();
+	text = summary_text(&svc);
 	ck_assert_ptr_nonnull(strstr(text, "trust: 2 certificate(s)\n"));
 	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=Bootstrap CA (valid "));
 	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=EST Test CA (valid "));
@@ -529,11 +535,7 @@ START_TEST(summary_shows_this_ca_when_the_trust_store_holds_it)
 	diag_free(&d);
 	/* With accept_issued = yes the count is the directory's, no warning. */
 	ck_assert_int_eq(load(NULL, &svc, &d), 0);
-	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
-	tp_capture_begin(env.dir);
-	service_log_summary(&svc);
-	text = tp_capture_end();
-	log_close();
+	text = summary_text(&svc);
 	ck_assert_ptr_nonnull(strstr(text, "trust: 2 certificate(s), and this CA's "
 	    "own clients (accept_issued = yes)\n"));
 	ck_assert_ptr_null(strstr(text, "warning:"));
@@ -563,11 +565,7 @@ START_TEST(summary_warns_of_anchors_and_a_ca_that_cannot_serve)
 	tp_write_certs(trust, "device.pem", &ee, 1);
 	tp_write_certs(env.dir, "ca.pem", &ca, 1);
 	ck_assert_int_eq(load(NULL, &svc, &d), 0);
-	log_open("estd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
-	tp_capture_begin(env.dir);
-	service_log_summary(&svc);
-	text = tp_capture_end();
-	log_close();
+	text = summary_text(&svc);
 	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=Old CA (valid "));
 	ck_assert_ptr_nonnull(strstr(text, "warning:     it has expired: every "
 	    "client certificate under it is refused\n"));
