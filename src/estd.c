@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -286,8 +287,8 @@ estd_serve_one(struct estd_worker *w)
 
 /*
  * A signal that lands while libfcgi reads the request's parameters ends
- * them early (libfcgi takes EINTR for their end): answer what is true, not
- * a 404 for a request that was never read whole.
+ * them early (libfcgi takes EINTR, as any read error, for their end):
+ * answer what is true, not a 404 for a request that was never read whole.
  */
 static void
 estd_answer_interrupted(struct estd_worker *w)
@@ -296,8 +297,8 @@ estd_answer_interrupted(struct estd_worker *w)
 
 	est_response_init(&res);
 	w->served++;
-	est_response_error(&res, 503, "request interrupted by a signal while "
-	    "its parameters were read; retry");
+	est_response_error(&res, 503, "the request's parameters did not arrive "
+	    "whole (interrupted by a signal, or the connection failed); retry");
 	estd_write_response(w, &res, 0);
 	log_msg(LOG_LEVEL_WARNING, "req=%lx.%lu status=503 %s",
 	    (unsigned long)w->pid, w->served, res.reason);
@@ -444,6 +445,21 @@ estd_state_load(const char *path, struct diag *d)
  * Started as root, a worker holds the CA key only after loading it as root
  * and then becoming [estd] user; without one it refuses to run.
  */
+/* initgroups() gives the user all its groups: root must not be one. */
+static int
+estd_in_group_root(void)
+{
+	gid_t	groups[NGROUPS_MAX];
+	int	n, i;
+
+	if ((n = getgroups(NGROUPS_MAX, groups)) == -1)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (groups[i] == 0)
+			return 1;
+	return getgid() == 0 || getegid() == 0;
+}
+
 static int
 estd_drop_privileges(const struct est_config *cfg)
 {
@@ -479,6 +495,10 @@ estd_drop_privileges(const struct est_config *cfg)
 	    setuid(pw->pw_uid) == -1) {
 		fprintf(stderr, "estd: cannot become %s: %s\n", cfg->user,
 		    strerror(errno));
+		return -1;
+	}
+	if (estd_in_group_root()) {
+		fprintf(stderr, "estd: %s is a member of group root\n", cfg->user);
 		return -1;
 	}
 	if (setuid(0) != -1) {
@@ -561,7 +581,10 @@ estd_serve(struct estd_worker *w)
 		/*
 		 * With all input read, close at once and go on to the next
 		 * connection; with input left, drain it first (estd_drain) on a
-		 * copy of the descriptor that libfcgi's close leaves open.
+		 * copy of the descriptor that libfcgi's close leaves open. (On
+		 * an FCGI_KEEP_CONN connection, which no shipped front server
+		 * configuration uses, the drain ends it: the next read sees its
+		 * end, rather than the rest of this request's input.)
 		 */
 		drain_fd = w->stdin_done ? -1 : dup(w->fcgi.ipcFd);
 		FCGX_Detach(&w->fcgi);

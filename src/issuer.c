@@ -80,13 +80,14 @@ issuer_time(const ASN1_TIME *t, time_t *out)
 }
 
 void
-issuer_check_ca(X509 *cert, const char *path, struct diag *d)
+issuer_check_ca(X509 *cert, const char *path, int v1_root_ok, struct diag *d)
 {
 	time_t	 now = time(NULL), nb = 0, na = 0;
 	uint32_t ku;
 
 	/* X509_check_ca() also fails for a missing keyCertSign: tell them apart. */
-	if (!(X509_get_extension_flags(cert) & EXFLAG_CA))
+	if (!(X509_get_extension_flags(cert) & EXFLAG_CA) &&
+	    !(v1_root_ok && X509_check_ca(cert) == 3))
 		diag_add(d, "%s: CA certificate lacks basicConstraints CA:TRUE", path);
 	ku = X509_get_key_usage(cert);
 	if (ku != UINT32_MAX && !(ku & KU_KEY_CERT_SIGN))
@@ -117,14 +118,25 @@ issuer_path(X509 *cert, X509 *const *pool, size_t n, size_t *order,
     X509 **stuck)
 {
 	X509	*cur = cert;
-	size_t	 used = 0, i, j;
+	size_t	 used = 0, i = 0, j;
+	int	 pass;
 
 	ERR_set_mark();
 	while (X509_self_signed(cur, 1) != 1) {
-		for (i = 0; i < n; i++) {
-			for (j = 0; j < used && order[j] != i; j++)
-				;
-			if (j == used && issuer_signed(pool[i], cur))
+		/*
+		 * A root first: during a key rollover the new root's key also
+		 * comes certified by the old one, and that copy leads away.
+		 */
+		for (pass = 0; pass < 2; pass++) {
+			for (i = 0; i < n; i++) {
+				for (j = 0; j < used && order[j] != i; j++)
+					;
+				if (j == used && (pass == 1 ||
+				    X509_self_signed(pool[i], 1) == 1) &&
+				    issuer_signed(pool[i], cur))
+					break;
+			}
+			if (i < n)
 				break;
 		}
 		if (i == n) {
@@ -156,7 +168,7 @@ issuer_load(struct issuer *is, const char *cert_path, const char *key_uri,
 	is->chain = issuer_read_chain(chain_path, d);
 	if (is->cert == NULL)
 		goto out;
-	issuer_check_ca(is->cert, cert_path, d);
+	issuer_check_ca(is->cert, cert_path, 0, d);
 	issuer_time(X509_get0_notAfter(is->cert), &is->not_after);
 	if (is->signer != NULL && !signer_matches(is->signer, is->cert))
 		diag_add(d, "%s: CA key does not match CA certificate %s",

@@ -84,54 +84,57 @@ service_check_root_path(X509 *ca, X509 *const *pool, size_t n,
 /*
  * The chain is for the certificates between the CA and its root: put them
  * in path order and refuse any other, so /cacerts serves what clients need.
+ * A full-chain file may repeat the CA or a certificate: repeats are dropped.
+ * 0: a chain fit to serve.
  */
-static void
+static int
 service_check_chain(struct issuer *is, const char *chain_path, struct diag *d)
 {
-	X509		*pool[SERVICE_CACERTS_MAX], *stuck;
+	X509		*pool[SERVICE_CACERTS_MAX], *stuck, *c;
 	STACK_OF(X509)	*ordered;
 	size_t		 n = (size_t)sk_X509_num(is->chain), order[SERVICE_CACERTS_MAX];
-	size_t		 used, i, j;
+	size_t		 m = 0, used, i, j, before = diag_count(d);
 	char		 name[512], what[1024];
 
 	if (n == 0)
-		return;
+		return 0;
 	if (n >= SERVICE_CACERTS_MAX) {
 		diag_add(d, "%s: more than %d certificates", chain_path,
 		    SERVICE_CACERTS_MAX - 1);
-		return;
+		return -1;
 	}
-	for (i = 0; i < n; i++)
-		pool[i] = sk_X509_value(is->chain, (int)i);
-	used = issuer_path(is->cert, pool, n, order, &stuck);
 	for (i = 0; i < n; i++) {
+		c = sk_X509_value(is->chain, (int)i);
+		for (j = 0; j < m && X509_cmp(pool[j], c) != 0; j++)
+			;
+		if (j == m && X509_cmp(c, is->cert) != 0)
+			pool[m++] = c;
+	}
+	used = issuer_path(is->cert, pool, m, order, &stuck);
+	for (i = 0; i < m; i++) {
 		for (j = 0; j < used && order[j] != i; j++)
 			;
-		if (j < used)
-			continue;
-		service_bio_text(name, sizeof(name), service_print_name,
-		    X509_get_subject_name(pool[i]));
-		if (X509_cmp(pool[i], is->cert) == 0)
-			diag_add(d, "%s: holds the CA certificate itself; chain is "
-			    "for the certificates above it", chain_path);
-		else
+		if (j == used)
 			diag_add(d, "%s: \"%s\" is not on the path from the CA "
-			    "certificate to its root", chain_path, name);
+			    "certificate to its root", chain_path,
+			    service_bio_text(name, sizeof(name), service_print_name,
+			    X509_get_subject_name(pool[i])));
 	}
 	if ((ordered = sk_X509_new_reserve(NULL, (int)used)) == NULL) {
 		diag_add(d, "out of memory");
-		return;
+		return -1;
 	}
 	for (j = 0; j < used; j++) {
 		snprintf(what, sizeof(what), "%s: \"%s\"", chain_path,
 		    service_bio_text(name, sizeof(name), service_print_name,
 		    X509_get_subject_name(pool[order[j]])));
-		issuer_check_ca(pool[order[j]], what, d);
+		issuer_check_ca(pool[order[j]], what, 1, d);
 		X509_up_ref(pool[order[j]]);
 		sk_X509_push(ordered, pool[order[j]]);
 	}
 	sk_X509_pop_free(is->chain, X509_free);
 	is->chain = ordered;
+	return diag_count(d) == before ? 0 : -1;
 }
 
 static int
@@ -165,7 +168,9 @@ service_build_cacerts(struct est_label *svc, struct diag *d)
 		    cfg->cacerts_bundle, d);
 	} else {
 		certs[n++] = svc->issuer.cert;
-		for (i = 0; i < (size_t)sk_X509_num(svc->issuer.chain); i++)
+		/* service_check_chain() kept the chain under the bound. */
+		for (i = 0; i < (size_t)sk_X509_num(svc->issuer.chain) &&
+		    n < SERVICE_CACERTS_MAX; i++)
 			certs[n++] = sk_X509_value(svc->issuer.chain, (int)i);
 		service_check_root_path(svc->issuer.cert, certs + 1, n - 1,
 		    cfg->ca_chain ? cfg->ca_chain : "[ca] chain (not set)", d);
@@ -236,8 +241,9 @@ service_load_label(struct est_label *lb, const struct est_label_config *lc,
 	/* Load the trust store even when the CA fails, to report both. */
 	issuer_ok = issuer_load(&lb->issuer, lc->ca_cert, lc->ca_key,
 	    lc->ca_chain, d) == 0;
-	if (issuer_ok)
-		service_check_chain(&lb->issuer, lc->ca_chain, d);
+	/* Without a chain fit to serve there is no /cacerts to build. */
+	if (issuer_ok && service_check_chain(&lb->issuer, lc->ca_chain, d) == -1)
+		issuer_ok = 0;
 	if ((lb->enroll_trust = trust_store_new()) == NULL ||
 	    (lb->reenroll_trust = trust_store_new()) == NULL) {
 		diag_add(d, "out of memory");

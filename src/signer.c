@@ -114,17 +114,19 @@ signer_key_name(const char *key, char *out, size_t outlen)
 static int
 signer_check_file(const char *uri, const char *name, struct diag *d)
 {
-	const char	*path;
+	const char	*path, *base;
 	struct stat	 st;
 	FILE		*f;
 
 	if ((path = signer_key_file(uri)) == NULL)
 		return 0;	/* pkcs11: and other stores */
 	if (stat(path, &st) == -1) {
+		/* Made a path, relative to the configuration, for want of a loader. */
+		base = strrchr(path, '/');
 		diag_add(d, "%s: cannot open CA key: %s%s", name, strerror(errno),
-		    path == uri && signer_scheme_len(uri) > 0 ? " (and no OpenSSL "
-		    "store loader knows its scheme: is the provider configured?)" :
-		    "");
+		    signer_scheme_len(base != NULL ? base + 1 : path) > 0 ?
+		    " (and no OpenSSL store loader knows its scheme: is the "
+		    "provider configured?)" : "");
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {

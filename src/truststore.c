@@ -198,9 +198,10 @@ trust_store_classify(int err)
 
 /*
  * What OpenSSL's verification leaves to the caller: a CA certificate is
- * not a client's credential, and an issuer is a CA by basicConstraints
- * (or a version 1 root). OpenSSL also takes keyCertSign alone as a CA,
- * which RFC 5280 4.2.1.3 does not allow.
+ * not a client's credential (unless pinned: the anchor itself, as many
+ * self-signed certificates say CA:TRUE), and an issuer is a CA by
+ * basicConstraints (or a version 1 root). OpenSSL also takes keyCertSign
+ * alone as a CA, which RFC 5280 4.2.1.3 does not allow.
  */
 static enum trust_result
 trust_store_check_roles(STACK_OF(X509) *chain, char *reason, size_t reasonlen)
@@ -208,7 +209,8 @@ trust_store_check_roles(STACK_OF(X509) *chain, char *reason, size_t reasonlen)
 	X509	*cert;
 	int	 i, ca;
 
-	if (X509_get_extension_flags(sk_X509_value(chain, 0)) & EXFLAG_CA) {
+	if (sk_X509_num(chain) > 1 &&
+	    (X509_get_extension_flags(sk_X509_value(chain, 0)) & EXFLAG_CA)) {
 		snprintf(reason, reasonlen, "a CA certificate is not a client "
 		    "certificate");
 		return TRUST_UNTRUSTED;

@@ -25,8 +25,10 @@ struct issuer {
 int	issuer_load(struct issuer *, const char *cert_path, const char *key_uri,
 	    const char *chain_path, struct diag *d);
 void	issuer_free(struct issuer *);
-/* Is cert fit to issue certificates now? Every problem goes to d. */
-void	issuer_check_ca(X509 *cert, const char *what, struct diag *d);
+/* Is cert fit to issue certificates now? Every problem goes to d.
+ * v1_root_ok: a version 1 self-signed root passes for CA:TRUE. */
+void	issuer_check_ca(X509 *cert, const char *what, int v1_root_ok,
+	    struct diag *d);
 /*
  * Follows cert's issuers through pool[0..n) up to a self-signed root, each
  * link's signature checked. order[] (n entries) gets the pool indexes in

@@ -270,13 +270,94 @@ START_TEST(refuses_chain_certificates_off_the_path)
 	chain[3] = t.root;
 	tp_write_certs(env.dir, "chain.pem", chain, 4);
 	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), -1);
-	ck_assert_uint_eq(diag_count(&d), 2);
+	ck_assert_uint_eq(diag_count(&d), 1);
 	ck_assert(has(&d, "chain.pem: \"CN=Bootstrap CA\" is not on the path from "
 	    "the CA certificate to its root"));
-	ck_assert(has(&d, "chain.pem: holds the CA certificate itself; chain is "
-	    "for the certificates above it"));
 	service_free(&svc);
 	diag_free(&d);
+	three_levels_free(&t);
+}
+END_TEST
+
+/* A full-chain file: the CA itself and repeats are dropped, not refused. */
+START_TEST(drops_the_ca_and_repeats_from_the_chain)
+{
+	struct three_levels	 t;
+	struct est_service	 svc;
+	struct diag		 d;
+	PKCS7			*p7;
+	X509			*chain[4];
+
+	three_levels_make(&t);
+	chain[0] = t.ca;
+	chain[1] = t.mid;
+	chain[2] = t.root;
+	chain[3] = t.mid;
+	tp_write_certs(env.dir, "chain.pem", chain, 4);
+	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), 0);
+	p7 = cacerts(&svc);
+	ck_assert_int_eq(sk_X509_num(p7->d.sign->cert), 3);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 0), t.ca), 0);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 1), t.mid), 0);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(p7->d.sign->cert, 2), t.root), 0);
+	PKCS7_free(p7);
+	service_free(&svc);
+	diag_free(&d);
+	three_levels_free(&t);
+}
+END_TEST
+
+/* More than the bound: refused before anything is built (ASan watches). */
+START_TEST(refuses_a_chain_of_64_certificates)
+{
+	struct three_levels	 t;
+	struct est_service	 svc;
+	struct diag		 d;
+	X509			*chain[70];
+	size_t			 i;
+
+	three_levels_make(&t);
+	for (i = 0; i < 70; i++)
+		chain[i] = i % 2 ? t.root : t.mid;
+	tp_write_certs(env.dir, "chain.pem", chain, 70);
+	ck_assert_int_eq(load("[ca]\nchain = chain.pem\n", &svc, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "chain.pem: more than 63 certificates"));
+	ck_assert_uint_eq(svc.labels[0].cacerts_body.len, 0);
+	service_free(&svc);
+	diag_free(&d);
+	three_levels_free(&t);
+}
+END_TEST
+
+/* During a key rollover the new root also comes certified by the old one. */
+START_TEST(a_bundle_with_rollover_certificates_reaches_the_new_root)
+{
+	struct three_levels	 t;
+	struct tp_cert_spec	 xs = { .cn = "Root CA", .ca = 1, .ku = "keyCertSign" };
+	EVP_PKEY		*old_key = tp_key(TP_EC_P256);
+	X509			*old_root = tp_ca(old_key, "Old Root CA");
+	X509			*new_by_old, *bundle[4];
+	struct est_service	 svc;
+	struct diag		 d;
+
+	three_levels_make(&t);
+	/* The new root's key and name, certified by the old root. */
+	new_by_old = tp_cert(&xs, t.root_key, old_root, old_key);
+	/* The certified copy first, and the old root not there: a path through
+	 * the copy would end nowhere. */
+	bundle[0] = t.ca;
+	bundle[1] = t.mid;
+	bundle[2] = new_by_old;
+	bundle[3] = t.root;
+	tp_write_certs(env.dir, "bundle.pem", bundle, 4);
+	ck_assert_int_eq(load("[ca]\ncacerts_bundle = bundle.pem\n", &svc, &d), 0);
+	ck_assert_uint_eq(svc.labels[0].n_cacerts, 4);
+	service_free(&svc);
+	diag_free(&d);
+	X509_free(new_by_old);
+	X509_free(old_root);
+	EVP_PKEY_free(old_key);
 	three_levels_free(&t);
 }
 END_TEST
@@ -702,6 +783,9 @@ main(void)
 	tcase_add_test(tc, serves_the_chain_in_path_order_whatever_the_file_order);
 	tcase_add_test(tc, refuses_a_cacerts_that_would_not_reach_the_root);
 	tcase_add_test(tc, refuses_chain_certificates_off_the_path);
+	tcase_add_test(tc, drops_the_ca_and_repeats_from_the_chain);
+	tcase_add_test(tc, refuses_a_chain_of_64_certificates);
+	tcase_add_test(tc, a_bundle_with_rollover_certificates_reaches_the_new_root);
 	tcase_add_test(tc, refuses_a_chain_certificate_that_is_not_a_valid_ca);
 	tcase_add_test(tc, refuses_a_cacerts_bundle_without_the_ca_or_its_root);
 	tcase_add_test(tc, refuses_a_cacerts_bundle_of_more_than_64_certificates);

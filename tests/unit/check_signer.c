@@ -211,6 +211,12 @@ START_TEST(a_missing_key_with_an_unknown_scheme_says_so)
 		ck_assert(has(&d, "pkcs11:token=ca;object=key: cannot open CA key: "
 		    "No such file or directory (and no OpenSSL store loader knows "
 		    "its scheme: is the provider configured?)"));
+		diag_free(&d);
+		/* As the configuration hands it over: below its directory. */
+		diag_init(&d);
+		ck_assert_ptr_null(signer_open("/etc/estd/pkcs11:token=ca", &d));
+		ck_assert(has(&d, "/etc/estd/pkcs11:token=ca: cannot open CA key: "
+		    "No such file or directory (and no OpenSSL store loader"));
 	}
 	diag_free(&d);
 }
