@@ -239,7 +239,11 @@ head -c 65537 /dev/zero | tr '\0' 'A' > "$W/overlimit.b64"
 post_csr err-overlimit simpleenroll "$W/overlimit.b64"
 check_error err-overlimit 413
 head -c 1048576 /dev/zero > "$W/huge.bin"
-post_csr err-huge simpleenroll "$W/huge.bin"
+# (lighttpd answers from the headers and closes: ask first, so that the answer
+# is read before the body would be sent; curl does so itself over 1 MiB.)
+huge_expect=()
+[ "$EST_FRONT" = lighttpd ] && huge_expect=(-H "Expect: 100-continue")
+post_csr err-huge simpleenroll "$W/huge.bin" "${client_bootstrap[@]}" "${huge_expect[@]}"
 if [ "$EST_FRONT" = nginx ] || [ "$EST_FRONT" = lighttpd ]; then
     check_eq "err-huge: status 413 from $EST_FRONT" "$code" 413
     if [ "$EST_FRONT" = lighttpd ]; then
