@@ -61,6 +61,7 @@ config_profile_defaults(struct est_profile *pr)
 {
 	memset(pr, 0, sizeof(*pr));
 	pr->validity_days = 365;
+	pr->backdate_seconds = 60;
 	pr->key_usage = KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT;
 	pr->eku_nids[0] = NID_client_auth;
 	pr->eku_nids[1] = NID_server_auth;
@@ -619,6 +620,10 @@ config_set_profile_cert(struct est_profile *pr, const char *name,
 		if (config_parse_uint(value, 1, 36500, &v) == -1)
 			return -1;
 		pr->validity_days = (unsigned)v;
+	} else if (strcmp(name, "backdate_seconds") == 0) {
+		if (config_parse_uint(value, 0, 86400, &v) == -1)
+			return -1;
+		pr->backdate_seconds = (unsigned)v;
 	} else if (strcmp(name, "key_usage") == 0)
 		return config_parse_key_usage(value, &pr->key_usage);
 	else if (strcmp(name, "extended_key_usage") == 0)

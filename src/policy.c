@@ -667,7 +667,8 @@ policy_plan(const struct est_profile *pr, const struct csr_info *csr,
 	time_t lifetime = (time_t)pr->validity_days * 86400;
 
 	memset(plan, 0, sizeof(*plan));
-	plan->not_before = now;
+	/* A device whose clock lags must not see its new certificate as future. */
+	plan->not_before = now - (time_t)pr->backdate_seconds;
 	plan->not_after = now + lifetime;
 	/* Never outlive the CA: the certificate would stop verifying anyway. */
 	if (plan->not_after > ca_not_after)

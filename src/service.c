@@ -421,9 +421,10 @@ service_log_profile(const struct est_profile *pr)
 	for (i = 0; i < pr->n_digests; i++)
 		service_list_add(digests, sizeof(digests),
 		    OBJ_nid2sn(pr->digest_nids[i]));
-	log_msg(LOG_LEVEL_INFO, "  profile: validity_days=%u key_usage=%s "
+	log_msg(LOG_LEVEL_INFO, "  profile: validity_days=%u backdate_seconds=%u key_usage=%s "
 	    "extended_key_usage=%s key_types=%s%s%s rsa_bits=%u..%u ec_curves=%s "
-	    "signature_digests=%s max_san_entries=%u", pr->validity_days, ku, eku,
+	    "signature_digests=%s max_san_entries=%u", pr->validity_days,
+	    pr->backdate_seconds, ku, eku,
 	    pr->key_types & PROFILE_KEY_RSA ? "rsa" : "",
 	    pr->key_types == (PROFILE_KEY_RSA | PROFILE_KEY_EC) ? "," : "",
 	    pr->key_types & PROFILE_KEY_EC ? "ec" : "",

@@ -64,6 +64,7 @@ struct ip_range {
 /* What an issued certificate looks like, and what a CSR may ask for. */
 struct est_profile {
 	unsigned	validity_days;
+	unsigned	backdate_seconds;	/* notBefore this far before issue */
 	unsigned	key_usage;		/* X509v3 KU_* bits */
 	int		eku_nids[CONFIG_MAX_EKU];
 	size_t		n_eku;

@@ -635,10 +635,11 @@ check_issued() {
     na=$(date -u -d "$(openssl x509 -in "$cert" -noout -enddate | sed 's/^notAfter=//')" +%s)
     now=$(date -u +%s)
     days=$(((na - nb + 43200) / 86400))
-    if [ "$days" -ge 364 ] && [ "$days" -le 366 ] && [ $((now - nb)) -lt 86400 ] && [ $((nb - now)) -lt 600 ]; then
-        ok "$name: valid from now for ~365 days"
+    # notBefore 60 s before issue (backdate_seconds), notAfter 365 days after it.
+    if [ "$days" -ge 364 ] && [ "$days" -le 366 ] && [ $((now - nb)) -ge 60 ] && [ $((now - nb)) -lt 600 ]; then
+        ok "$name: valid from a minute before issue for ~365 days"
     else
-        not_ok "$name: valid from now for ~365 days" "notBefore-now=$((nb - now))s, days=$days"
+        not_ok "$name: valid from a minute before issue for ~365 days" "now-notBefore=$((now - nb))s, days=$days"
     fi
     v=$(openssl x509 -in "$cert" -noout -serial | sed 's/^serial=//; s/^0*//')
     if [ $((${#v} * 4)) -ge 64 ]; then ok "$name: serial >= 64 bits"; else not_ok "$name: serial >= 64 bits" "serial $v"; fi

@@ -198,6 +198,7 @@ START_TEST(defaults_are_safe_and_documented)
 	ck_assert_uint_eq(cfg.max_body, CONFIG_DEFAULT_MAX_BODY);
 	ck_assert_int_eq(cfg.labels[0].accept_issued, 1);
 	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 365);
+	ck_assert_uint_eq(cfg.labels[0].profile.backdate_seconds, 60);
 	ck_assert_uint_eq(cfg.labels[0].profile.key_usage,
 	    KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
 	ck_assert_uint_eq(cfg.labels[0].profile.n_eku, 2);
@@ -227,7 +228,8 @@ START_TEST(loads_every_setting_and_resolves_relative_paths)
 	    "[ca]\ncertificate = ca.pem\nkey = private/ca.key\n"
 	    "chain = /etc/estd/chain.pem\ncacerts_bundle = bundle.pem\n"
 	    "[trust]\nstore = trust.d\naccept_issued = no\n"
-	    "[profile]\nvalidity_days = 30\nkey_usage = digitalSignature\n"
+	    "[profile]\nvalidity_days = 30\nbackdate_seconds = 300\n"
+	    "key_usage = digitalSignature\n"
 	    "extended_key_usage = clientAuth\nrsa_min_bits = 3072\n"
 	    "rsa_max_bits = 4096\nec_curves = P-384\nmax_san_entries = 0\n",
 	    &cfg, &d), 0);
@@ -246,6 +248,7 @@ START_TEST(loads_every_setting_and_resolves_relative_paths)
 	ck_assert_str_eq(cfg.labels[0].trust_store, want);
 	ck_assert_int_eq(cfg.labels[0].accept_issued, 0);
 	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 30);
+	ck_assert_uint_eq(cfg.labels[0].profile.backdate_seconds, 300);
 	ck_assert_uint_eq(cfg.labels[0].profile.key_usage, KU_DIGITAL_SIGNATURE);
 	ck_assert_uint_eq(cfg.labels[0].profile.n_eku, 1);
 	ck_assert_int_eq(cfg.labels[0].profile.eku_nids[0], NID_client_auth);
@@ -330,9 +333,11 @@ START_TEST(reports_every_invalid_value_with_its_setting)
 	    "[ca]\ncertificate = ca.pem\nkey = ca.key\n"
 	    "[trust]\nstore = trust\naccept_issued = maybe\n"
 	    "[profile]\nvalidity_days = 0\nkey_usage = keyCertSign\n"
-	    "ec_curves = P-192\nrsa_min_bits = 512\nmax_san_entries = 5000\n",
+	    "ec_curves = P-192\nrsa_min_bits = 512\nmax_san_entries = 5000\n"
+	    "backdate_seconds = 86401\n",
 	    &cfg, &d), -1);
-	ck_assert_uint_eq(diag_count(&d), 9);
+	ck_assert_uint_eq(diag_count(&d), 10);
+	ck_assert(has(&d, "[profile] backdate_seconds: invalid value \"86401\""));
 	ck_assert(has(&d, "[estd] log: invalid value \"journald\""));
 	ck_assert(has(&d, "[estd] log_level: invalid value \"loud\""));
 	ck_assert(has(&d, "[estd] max_body_bytes: invalid value \"100\""));

@@ -341,10 +341,27 @@ START_TEST(plans_validity_from_now_for_the_profile_days)
 
 	cfg.labels[0].profile.validity_days = 90;
 	plan_for(TP_EC_P256, CA_END, &plan);
-	ck_assert_int_eq(plan.not_before, NOW);
+	ck_assert_int_eq(plan.not_before, NOW - 60);
 	ck_assert_int_eq(plan.not_after, NOW + 90 * DAY);
 	ck_assert_ptr_eq(plan.eku_nids, cfg.labels[0].profile.eku_nids);
 	ck_assert_uint_eq(plan.n_eku, 2);
+}
+END_TEST
+
+/* notBefore a little in the past, for clients whose clock lags; notAfter
+ * counts from now. */
+START_TEST(backdates_not_before_by_the_profile_seconds)
+{
+	struct issue_plan plan;
+
+	cfg.labels[0].profile.backdate_seconds = 0;
+	plan_for(TP_EC_P256, CA_END, &plan);
+	ck_assert_int_eq(plan.not_before, NOW);
+	ck_assert_int_eq(plan.not_after, NOW + 365 * DAY);
+	cfg.labels[0].profile.backdate_seconds = 3600;
+	plan_for(TP_EC_P256, CA_END, &plan);
+	ck_assert_int_eq(plan.not_before, NOW - 3600);
+	ck_assert_int_eq(plan.not_after, NOW + 365 * DAY);
 }
 END_TEST
 
@@ -353,7 +370,7 @@ START_TEST(caps_validity_at_ca_not_after)
 	struct issue_plan plan;
 
 	plan_for(TP_EC_P256, NOW + 10 * DAY, &plan);
-	ck_assert_int_eq(plan.not_before, NOW);
+	ck_assert_int_eq(plan.not_before, NOW - 60);
 	ck_assert_int_eq(plan.not_after, NOW + 10 * DAY);
 	/* Exactly at the CA's end: not capped, not extended. */
 	cfg.labels[0].profile.validity_days = 10;
@@ -420,7 +437,7 @@ START_TEST(decides_to_issue_for_an_acceptable_enrollment)
 	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, client, 0,
 	    CA_END, &plan, r, sizeof(r)), 0);
 	ck_assert_str_eq(r, "");
-	ck_assert_int_eq(plan.not_before, NOW);
+	ck_assert_int_eq(plan.not_before, NOW - 60);
 	ck_assert_int_eq(plan.not_after, NOW + 365 * DAY);
 	ck_assert_uint_eq(plan.key_usage, KU_DIGITAL_SIGNATURE);
 	ck_assert_uint_eq(plan.n_eku, 2);
@@ -1320,6 +1337,7 @@ main(void)
 	tcase_add_test(tc, reenroll_rejects_a_different_subject);
 	tcase_add_test(tc, reenroll_rejects_a_different_san);
 	tcase_add_test(tc, plans_validity_from_now_for_the_profile_days);
+	tcase_add_test(tc, backdates_not_before_by_the_profile_seconds);
 	tcase_add_test(tc, caps_validity_at_ca_not_after);
 	tcase_add_test(tc, keeps_key_encipherment_only_for_rsa);
 	tcase_add_test(tc, keeps_other_key_usages_as_configured);
