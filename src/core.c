@@ -219,6 +219,7 @@ struct core_auth {
 	X509		*cert;		/* verified client certificate */
 	int		 cert_presented;
 	char		 cert_why[200];	/* why a presented certificate failed */
+	int		 issued_by_ca;	/* cert was issued by this label's CA */
 	char		 cn[128];	/* its commonName, for the identity rules */
 	int		 password_presented;
 	int		 password_ok;
@@ -233,6 +234,26 @@ core_auth_free(struct core_auth *a)
 	OPENSSL_cleanse(a, sizeof(*a));
 }
 
+/*
+ * Did this CA sign the verified chain's leaf? Its issuer is this CA's
+ * certificate, or one with the same name and key (a re-issued CA
+ * certificate): the signature was checked with that key.
+ */
+static int
+core_issued_by(STACK_OF(X509) *chain, const struct issuer *is)
+{
+	X509 *up;
+
+	if (chain == NULL || sk_X509_num(chain) < 2)
+		return 0;
+	up = sk_X509_value(chain, 1);
+	if (X509_cmp(up, is->cert) == 0)
+		return 1;
+	return X509_NAME_cmp(X509_get_subject_name(up),
+	    X509_get_subject_name(is->cert)) == 0 &&
+	    EVP_PKEY_eq(X509_get0_pubkey(up), X509_get0_pubkey(is->cert)) == 1;
+}
+
 /* Presented, verified by the front server, and verified again here. */
 static int
 core_auth_cert(const struct est_label *lb, const struct est_request *req,
@@ -240,9 +261,9 @@ core_auth_cert(const struct est_label *lb, const struct est_request *req,
 {
 	const struct trust_store *ts;
 	enum trust_result	 tr;
+	STACK_OF(X509)		*chain = NULL;
 	X509			*cert;
 	char			 why[160];
-	int			 i, len;
 
 	if (req->peer.verify == EST_TLS_NONE)
 		return 0;
@@ -265,7 +286,12 @@ core_auth_cert(const struct est_label *lb, const struct est_request *req,
 	core_print_name(X509_get_subject_name(cert), res->identity,
 	    sizeof(res->identity));
 	ts = op == EST_OP_SIMPLEREENROLL ? lb->reenroll_trust : lb->enroll_trust;
-	tr = trust_store_verify(ts, cert, NULL, req->now, NULL, why, sizeof(why));
+	tr = trust_store_verify(ts, cert, NULL, req->now,
+	    op == EST_OP_SIMPLEREENROLL ? NULL : &chain, why, sizeof(why));
+	if (tr == TRUST_OK)
+		a->issued_by_ca = op == EST_OP_SIMPLEREENROLL ||
+		    core_issued_by(chain, &lb->issuer);
+	sk_X509_pop_free(chain, X509_free);
 	if (tr == TRUST_ERROR) {
 		X509_free(cert);
 		core_fail(res, 500, "client certificate verification failed: %s", why);
@@ -280,16 +306,10 @@ core_auth_cert(const struct est_label *lb, const struct est_request *req,
 		return 0;
 	}
 	a->cert = cert;
-	i = X509_NAME_get_index_by_NID(X509_get_subject_name(cert), NID_commonName, -1);
-	if (i >= 0) {
-		const ASN1_STRING *v = X509_NAME_ENTRY_get_data(
-		    X509_NAME_get_entry(X509_get_subject_name(cert), i));
-
-		len = ASN1_STRING_length(v);
-		if (len > 0 && (size_t)len < sizeof(a->cn) &&
-		    memchr(ASN1_STRING_get0_data(v), '\0', (size_t)len) == NULL)
-			memcpy(a->cn, ASN1_STRING_get0_data(v), (size_t)len);
-	}
+	/* Read as the CSR's CN is (UTF-8), or a T61String reads two ways. */
+	if (policy_subject_cn(X509_get_subject_name(cert), a->cn,
+	    sizeof(a->cn)) == NULL)
+		a->cn[0] = '\0';
 	return 0;
 }
 
@@ -639,7 +659,7 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 	if (core_authenticate(lb, req, op, &auth, res) == -1)
 		goto out;
 	client.cert = auth.cert;
-	client.issued_by_ca = op == EST_OP_SIMPLEREENROLL && auth.cert != NULL;
+	client.issued_by_ca = auth.cert != NULL && auth.issued_by_ca;
 	client.is_ra = auth.cert != NULL && policy_is_ra(pr, auth.cert);
 	if (auth.password_ok)
 		client.identities[client.n_identities++] = auth.user;

@@ -257,8 +257,7 @@ policy_check_request(const struct est_profile *pr, const struct csr_info *csr,
 	return 0;
 }
 
-/* The subject's commonName as NUL-free UTF-8, or NULL (none, or unusable). */
-static const char *
+const char *
 policy_subject_cn(const X509_NAME *name, char *out, size_t outlen)
 {
 	unsigned char	*utf8 = NULL;
@@ -510,6 +509,11 @@ policy_check_cn_as_dns(const struct est_profile *pr, const struct csr_info *csr,
 	for (i = 0; i < csr->n_san; i++)
 		if (sk_GENERAL_NAME_value(csr->san, (int)i)->type == GEN_DNS)
 			return 0;
+	if (!(pr->san_types & PROFILE_SAN_DNS)) {
+		snprintf(reason, reasonlen, "subject CN %.100s would name a host, "
+		    "and san_types does not allow DNS names", cn);
+		return -1;
+	}
 	if (policy_check_dns(pr, cn, strlen(cn), reason, reasonlen) == -1) {
 		snprintf(reason + strlen(reason), reasonlen - strlen(reason),
 		    " (subject CN)");
@@ -536,6 +540,14 @@ policy_check_names(const struct est_profile *pr, const struct csr_info *csr,
 	if (policy_check_sans(pr, csr, reason, reasonlen) == -1 ||
 	    policy_check_cn_as_dns(pr, csr, cn, reason, reasonlen) == -1)
 		return -1;
+	/* Email checks fall back to it (X509_check_email): an email name. */
+	if (!(pr->san_types & PROFILE_SAN_EMAIL) &&
+	    X509_NAME_get_index_by_NID(csr->subject, NID_pkcs9_emailAddress,
+	    -1) >= 0) {
+		snprintf(reason, reasonlen, "subject emailAddress is an email "
+		    "name, and san_types does not allow email names");
+		return -1;
+	}
 	if (pr->cn_pattern != NULL &&
 	    (cn == NULL || fnmatch(pr->cn_pattern, cn, 0) != 0)) {
 		snprintf(reason, reasonlen, "subject CN does not match %s",
@@ -701,19 +713,26 @@ policy_decide(const struct est_profile *pr, enum est_op op,
 	    policy_check_request(pr, csr, reason, reasonlen) == -1 ||
 	    policy_check_names(pr, csr, client, reason, reasonlen) == -1)
 		return -1;
-	if (op == EST_OP_SIMPLEREENROLL) {
-		if (client->cert == NULL || !client->issued_by_ca) {
-			snprintf(reason, reasonlen,
-			    "re-enrollment requires a certificate issued by this CA");
-			return -1;
-		}
+	if (op == EST_OP_SIMPLEREENROLL &&
+	    (client->cert == NULL || !client->issued_by_ca)) {
+		snprintf(reason, reasonlen,
+		    "re-enrollment requires a certificate issued by this CA");
+		return -1;
+	}
+	/*
+	 * A certificate this CA issued renews itself, by either operation:
+	 * else simpleenroll would get round simplereenroll's name rule and
+	 * renewal window. An RA's certificate enrolls others.
+	 */
+	if (client->cert != NULL && client->issued_by_ca &&
+	    (op == EST_OP_SIMPLEREENROLL || !client->is_ra)) {
 		/* A ChangeSubjectName, where allowed, asks for other names. */
 		if (!(csr->has_change_subject_name && pr->allow_change_subject_name) &&
 		    policy_check_reenroll(csr, client->cert, reason, reasonlen) == -1)
-			return -1;
+			goto renewal;
 		if (policy_check_renewal_window(pr->renewal_window_days,
 		    client->cert, now, reason, reasonlen) == -1)
-			return -1;
+			goto renewal;
 	}
 	if (ca_not_after <= now) {
 		snprintf(reason, reasonlen, "the CA certificate has expired");
@@ -727,4 +746,9 @@ policy_decide(const struct est_profile *pr, enum est_op op,
 		return -1;
 	}
 	return 0;
+renewal:
+	if (op == EST_OP_SIMPLEENROLL && strlen(reason) + 1 < reasonlen)
+		snprintf(reason + strlen(reason), reasonlen - strlen(reason),
+		    " (a certificate from this CA renews itself, by simpleenroll too)");
+	return -1;
 }

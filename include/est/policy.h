@@ -45,6 +45,11 @@ struct policy_client {
 	size_t		 n_identities;
 };
 
+/*
+ * The name's first commonName as NUL-free UTF-8 in out, or NULL (none,
+ * does not decode, or too long). CSR and certificate CNs are compared so.
+ */
+const char *policy_subject_cn(const X509_NAME *, char *out, size_t outlen);
 /* 1 if cert may act as a registration authority under pr. */
 int	policy_is_ra(const struct est_profile *, X509 *cert);
 

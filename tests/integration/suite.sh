@@ -159,8 +159,13 @@ post_csr reenroll-nosan simplereenroll "$W/nosan.b64" "${issued[@]}"
 check_error reenroll-nosan 403
 post_csr reenroll-bootstrap simplereenroll "$W/good.b64"
 check_error reenroll-bootstrap 403
-post_csr enroll-with-issued simpleenroll "$W/good.b64" "${issued[@]}"
-check_eq "simpleenroll with an issued certificate (accept_issued=yes) 200" "$code" 200
+# accept_issued=yes: simpleenroll with an issued certificate renews it, under
+# simplereenroll's rules (else it would get round them).
+post_csr enroll-with-issued simpleenroll "$W/renew.b64" "${issued[@]}"
+check_issued enroll-with-issued renew ec
+post_csr enroll-with-issued-other simpleenroll "$W/good.b64" "${issued[@]}"
+check_error enroll-with-issued-other 403
+check "enroll-with-issued-other: says why" grep -q "renews itself, by simpleenroll too" "$W/enroll-with-issued-other.body"
 
 # ---- errors
 printf 'this is !!! not base64 ###\n' > "$W/badb64.txt"

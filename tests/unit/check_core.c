@@ -735,16 +735,26 @@ START_TEST(enrolls_an_rsa_key_with_key_encipherment)
 }
 END_TEST
 
-START_TEST(accepts_this_cas_clients_for_enrollment)
+START_TEST(this_cas_clients_enroll_only_to_renew_their_names)
 {
-	struct tp_csr_spec	 spec = { .cn = "anything" };
+	struct tp_csr_spec	 same = { .cn = "device-1", .san = "DNS:device-1.example" };
+	struct tp_csr_spec	 other = { .cn = "anything" };
 	struct est_response	 res;
 	X509			*x;
 
-	post(ENROLL, TP_EC_P256, &spec, own_pem, &res);
+	post(ENROLL, TP_EC_P256, &same, own_pem, &res);
 	x = issued_cert(&res);
 	ck_assert_str_eq(res.identity, "CN=device-1");
+	ck_assert_int_eq(res.op, EST_OP_SIMPLEENROLL);
+	ck_assert_int_eq(X509_NAME_cmp(X509_get_subject_name(x),
+	    X509_get_subject_name(own_client)), 0);
 	X509_free(x);
+	est_response_free(&res);
+	/* Else simpleenroll would get round simplereenroll's rules. */
+	post(ENROLL, TP_EC_P256, &other, own_pem, &res);
+	assert_fail(&res, 403, "re-enrollment CSR subject differs from the "
+	    "certificate being renewed (a certificate from this CA renews "
+	    "itself, by simpleenroll too)");
 	est_response_free(&res);
 }
 END_TEST
@@ -1305,6 +1315,40 @@ START_TEST(a_presented_password_is_never_replaced_by_remote_user)
 }
 END_TEST
 
+/*
+ * A T61String CN reads as Latin-1: bytes "caf\xc3\xa9" name "caf\u00c3\u00a9",
+ * and the CSR's UTF-8 "caf\u00e9" is another name.
+ */
+START_TEST(identity_rule_reads_the_certificate_cn_as_text)
+{
+	static const unsigned char t61[] = "caf\xc3\xa9";
+	struct tp_csr_spec	utf8_of_bytes = { .cn = "caf\xc3\xa9" };
+	struct tp_csr_spec	as_latin1 = { .cn = "caf\xc3\x83\xc2\xa9" };
+	struct est_response	res;
+	X509			*x = tp_client(client_key, "t61", env.boot_ca, env.boot_key);
+	X509_NAME		*n = X509_NAME_new();
+	char			*pem;
+
+	ck_assert_int_eq(X509_NAME_add_entry_by_NID(n, NID_commonName,
+	    V_ASN1_T61STRING, t61, (int)sizeof(t61) - 1, -1, 0), 1);
+	ck_assert_int_eq(X509_set_subject_name(x, n), 1);
+	ck_assert_int_ne(X509_sign(x, env.boot_key, EVP_sha256()), 0);
+	pem = tp_cert_pem(x);
+	reload(IOT_BASE "methods = certificate\n[trust iot]\nstore = trust\n"
+	    "[profile iot]\nsubject_must_match = identity\n");
+	post_auth(IOT_ENROLL, TP_EC_P256, &utf8_of_bytes, pem, NULL, NULL, &res);
+	ck_assert_int_eq(res.status, 403);
+	ck_assert_ptr_nonnull(strstr(res.reason, "must name the authenticated identity"));
+	est_response_free(&res);
+	post_auth(IOT_ENROLL, TP_EC_P256, &as_latin1, pem, NULL, NULL, &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	free(pem);
+	X509_NAME_free(n);
+	X509_free(x);
+}
+END_TEST
+
 START_TEST(identity_rule_binds_the_user_name_through_the_handler)
 {
 	struct tp_csr_spec	mine = { .cn = "demo" };
@@ -1552,7 +1596,7 @@ main(void)
 	tcase_add_test(tc, enrolls_and_returns_one_certificate_that_verifies);
 	tcase_add_test(tc, enrolls_from_a_pem_armored_request);
 	tcase_add_test(tc, enrolls_an_rsa_key_with_key_encipherment);
-	tcase_add_test(tc, accepts_this_cas_clients_for_enrollment);
+	tcase_add_test(tc, this_cas_clients_enroll_only_to_renew_their_names);
 	tcase_add_test(tc, reenrolls_a_certificate_of_this_ca_with_the_same_identity);
 	tcase_add_test(tc, refuses_reenrollment_with_another_identity);
 	tcase_add_test(tc, refuses_reenrollment_for_a_certificate_of_another_ca);
@@ -1571,6 +1615,7 @@ main(void)
 	tcase_add_test(tc, a_presented_password_is_never_replaced_by_remote_user);
 	tcase_add_test(tc, renewal_demands_the_certificate_even_where_passwords_suffice);
 	tcase_add_test(tc, identity_rule_binds_the_user_name_through_the_handler);
+	tcase_add_test(tc, identity_rule_reads_the_certificate_cn_as_text);
 	tcase_add_test(tc, serves_csrattrs_derived_from_the_profile_without_authentication);
 	tcase_add_test(tc, serves_verbatim_csrattrs_and_204_for_none);
 	tcase_add_test(tc, the_hook_allows_and_denies_through_the_handler);

@@ -975,6 +975,29 @@ START_TEST(a_cn_that_could_be_a_host_name_obeys_the_dns_rules)
 	    "domains (subject CN)");
 	ck_assert_int_eq(names_check(&wild, NULL, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "wildcard DNS name *.example.com is not allowed (subject CN)");
+	/* Where DNS names are not allowed at all, neither is such a CN. */
+	cfg.labels[0].profile.san_types = PROFILE_SAN_EMAIL;
+	ck_assert_int_eq(names_check(&inside, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subject CN host.example.com would name a host, and "
+	    "san_types does not allow DNS names");
+	ck_assert_int_eq(names_check(&single, NULL, r, sizeof(r)), 0);
+	ck_assert_int_eq(names_check(&person, NULL, r, sizeof(r)), 0);
+}
+END_TEST
+
+START_TEST(a_subject_email_address_is_an_email_name)
+{
+	struct tp_csr_spec	mail = { .cn = "dev", .email = "ceo@bank.example",
+	    .san = "DNS:dev.example.com" };
+	struct tp_csr_spec	bare = { .email = "ceo@bank.example" };
+	char			r[200];
+
+	ck_assert_int_eq(names_check(&mail, NULL, r, sizeof(r)), 0);
+	cfg.labels[0].profile.san_types = PROFILE_SAN_DNS;
+	ck_assert_int_eq(names_check(&mail, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "subject emailAddress is an email name, and "
+	    "san_types does not allow email names");
+	ck_assert_int_eq(names_check(&bare, NULL, r, sizeof(r)), -1);
 }
 END_TEST
 
@@ -1140,10 +1163,12 @@ START_TEST(renewal_window_refuses_renewal_before_it_opens)
 }
 END_TEST
 
-START_TEST(renewal_window_applies_to_reenrollment_decisions_only)
+START_TEST(renewal_window_applies_to_certificates_this_ca_issued)
 {
 	struct tp_csr_spec	 spec = { .cn = "dev" };
 	X509			*x = expiring_cert(NOW + 40 * DAY);
+	struct policy_client	 ra = { .cert = x, .issued_by_ca = 1, .is_ra = 1 };
+	struct csr_info		 info;
 	struct issue_plan	 plan;
 	char			 r[200];
 
@@ -1152,8 +1177,20 @@ START_TEST(renewal_window_applies_to_reenrollment_decisions_only)
 	    CA_END, &plan, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "too early to renew: renewal opens 30 days before "
 	    "the certificate expires");
+	/* simpleenroll with the same certificate renews it just the same. */
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, x, 1,
+	    CA_END, &plan, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "too early to renew: renewal opens 30 days before "
+	    "the certificate expires (a certificate from this CA renews itself, "
+	    "by simpleenroll too)");
+	/* A certificate of another CA (a bootstrap one) is no renewal. */
 	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, x, 0,
 	    CA_END, &plan, r, sizeof(r)), 0);
+	/* Nor is an RA's, which enrolls others. */
+	mk(TP_EC_P256, &spec, &info);
+	ck_assert_int_eq(policy_decide(&cfg.labels[0].profile, EST_OP_SIMPLEENROLL,
+	    &info, &ra, NOW, CA_END, &plan, r, sizeof(r)), 0);
+	csr_info_free(&info);
 	cfg.labels[0].profile.renewal_window_days = 40;
 	ck_assert_int_eq(decide(EST_OP_SIMPLEREENROLL, TP_EC_P256, &spec, x, 1,
 	    CA_END, &plan, r, sizeof(r)), 0);
@@ -1321,6 +1358,7 @@ main(void)
 	tcase_add_test(tc, refuses_more_than_one_common_name);
 	tcase_add_test(tc, refuses_c1_controls_direction_overrides_and_broken_utf8);
 	tcase_add_test(tc, a_cn_that_could_be_a_host_name_obeys_the_dns_rules);
+	tcase_add_test(tc, a_subject_email_address_is_an_email_name);
 	tcase_add_test(tc, refuses_ip_addresses_of_other_lengths);
 	tcase_add_test(tc, ip_ranges_never_match_the_other_family);
 	tcase_add_test(tc, refuses_when_the_key_usage_leaves_nothing_for_the_key);
@@ -1366,7 +1404,7 @@ main(void)
 	tcase_add_test(tc, is_ra_for_a_cmc_ra_certificate_when_allowed);
 	tcase_add_test(tc, is_ra_for_a_listed_fingerprint_when_allowed);
 	tcase_add_test(tc, renewal_window_refuses_renewal_before_it_opens);
-	tcase_add_test(tc, renewal_window_applies_to_reenrollment_decisions_only);
+	tcase_add_test(tc, renewal_window_applies_to_certificates_this_ca_issued);
 	tcase_add_test(tc, change_subject_name_lets_reenrollment_change_names_when_allowed);
 	tcase_add_test(tc, challenge_password_policies);
 	tcase_add_test(tc, decide_applies_the_name_rules);

@@ -242,6 +242,10 @@ tp_csr(EVP_PKEY *key, const struct tp_csr_spec *s)
 	if (s->cn2 != NULL && !X509_NAME_add_entry_by_NID(name, NID_commonName,
 	    MBSTRING_ASC, (const unsigned char *)s->cn2, -1, -1, 0))
 		tp_die("second CN");
+	if (s->email != NULL && !X509_NAME_add_entry_by_NID(name,
+	    NID_pkcs9_emailAddress, MBSTRING_ASC, (const unsigned char *)s->email,
+	    -1, -1, 0))
+		tp_die("emailAddress");
 	if (s->cn_bmp != NULL) {
 		unsigned char	ucs2[256];
 		size_t		i, n = strlen(s->cn_bmp);

@@ -75,6 +75,7 @@ struct tp_csr_spec {
 	const char	*o;
 	const char	*cn2;		/* a second commonName, after the others */
 	const char	*cn_bmp;	/* a commonName as BMPString (ASCII text) */
+	const char	*email;		/* a subject emailAddress */
 	const char	*san;		/* subjectAltName, OpenSSL conf syntax */
 	int		 san_twice;	/* the SAN extension requested twice */
 	int		 san_garbage;	/* a SAN extension whose value does not decode */
