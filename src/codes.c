@@ -125,12 +125,26 @@ out:
 	return c;
 }
 
+/* The state file that marks the code hashed to h as spent. */
+static int
+codes_state_path(const struct codes *c, const unsigned char h[32], char *path,
+    size_t pathlen)
+{
+	char	hex[65];
+	size_t	i;
+
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	return (size_t)snprintf(path, pathlen, "%s/%s", c->state_dir, hex) >=
+	    pathlen ? -1 : 0;
+}
+
 int
 codes_redeem(const struct codes *c, const char *code, size_t len,
     char *reason, size_t reasonlen)
 {
 	unsigned char	 h[32];
-	char		 path[4096], hex[65];
+	char		 path[4096];
 	size_t		 i;
 	int		 found = 0, fd;
 
@@ -145,10 +159,7 @@ codes_redeem(const struct codes *c, const char *code, size_t len,
 		snprintf(reason, reasonlen, "enrollment code is not valid");
 		return -1;
 	}
-	for (i = 0; i < sizeof(h); i++)
-		snprintf(hex + 2 * i, 3, "%02x", h[i]);
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->state_dir, hex) >=
-	    sizeof(path)) {
+	if (codes_state_path(c, h, path, sizeof(path)) == -1) {
 		snprintf(reason, reasonlen, "enrollment code state path too long");
 		return -1;
 	}
@@ -160,4 +171,16 @@ codes_redeem(const struct codes *c, const char *code, size_t len,
 	}
 	close(fd);
 	return 0;
+}
+
+int
+codes_release(const struct codes *c, const char *code, size_t len)
+{
+	unsigned char	h[32];
+	char		path[4096];
+
+	if (len == 0 || len > CODES_MAX_LEN || codes_hash(code, len, h) == -1 ||
+	    codes_state_path(c, h, path, sizeof(path)) == -1)
+		return -1;
+	return unlink(path) == 0 ? 0 : -1;
 }

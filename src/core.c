@@ -637,6 +637,21 @@ core_authorize_extra(const struct est_label *lb, enum est_op op,
 	return 0;
 }
 
+/*
+ * After a server error nothing was issued: give back the enrollment code
+ * the request spent. Returns what to add to the reason.
+ */
+static const char *
+core_unspend_code(const struct est_label *lb, const struct csr_info *csr)
+{
+	if (lb->cfg->profile.challenge != CHALLENGE_CODE)
+		return "";
+	if (codes_release(lb->codes, csr->challenge_password,
+	    csr->challenge_password_len) == -1)
+		return " (and the enrollment code stays spent)";
+	return " (the enrollment code was not spent)";
+}
+
 static void
 core_enroll(const struct est_service *svc, const struct est_label *lb,
     const struct est_request *req, enum est_op op, struct est_response *res)
@@ -690,11 +705,12 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 		goto out;
 	if ((issued = certgen_issue(&lb->issuer, &csr, &plan, why,
 	    sizeof(why))) == NULL) {
-		core_fail(res, 500, "%s", why);
+		core_fail(res, 500, "%s%s", why, core_unspend_code(lb, &csr));
 		goto out;
 	}
 	if (pkcs7_certs_only_base64(&issued, 1, &res->body) == -1) {
-		core_fail(res, 500, "cannot encode the issued certificate");
+		core_fail(res, 500, "cannot encode the issued certificate%s",
+		    core_unspend_code(lb, &csr));
 		goto out;
 	}
 	res->status = 200;

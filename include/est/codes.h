@@ -25,5 +25,10 @@ size_t		 codes_count(const struct codes *);
 /* 0: the code was valid and unused, and is now spent. -1: reason says why. */
 int		 codes_redeem(const struct codes *, const char *code, size_t len,
 		    char *reason, size_t reasonlen);
+/*
+ * Un-spends a code this request redeemed, when issuing failed after all
+ * (a server error must not cost the device its code). 0 = usable again.
+ */
+int		 codes_release(const struct codes *, const char *code, size_t len);
 
 #endif

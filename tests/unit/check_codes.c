@@ -98,6 +98,29 @@ START_TEST(a_valid_code_redeems_once)
 }
 END_TEST
 
+START_TEST(a_released_code_redeems_again)
+{
+	struct codes	*c;
+	struct diag	 d;
+	char		 r[200];
+
+	c = load("ABCD-1234\nEFGH-5678\n", &d);
+	ck_assert_ptr_nonnull(c);
+	/* Nothing to give back before it was spent. */
+	ck_assert_int_eq(codes_release(c, "ABCD-1234", 9), -1);
+	ck_assert_int_eq(redeem(c, "ABCD-1234", r, sizeof(r)), 0);
+	ck_assert_int_eq(redeem(c, "EFGH-5678", r, sizeof(r)), 0);
+	ck_assert_int_eq(codes_release(c, "ABCD-1234", 9), 0);
+	ck_assert_uint_eq(state_entries(), 1);
+	ck_assert_int_eq(redeem(c, "ABCD-1234", r, sizeof(r)), 0);
+	/* The other code stays spent. */
+	ck_assert_int_eq(redeem(c, "EFGH-5678", r, sizeof(r)), -1);
+	ck_assert_int_eq(codes_release(c, "", 0), -1);
+	codes_free(c);
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(a_code_spent_by_one_worker_is_spent_for_all)
 {
 	struct codes	*a, *b;
@@ -350,6 +373,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, a_valid_code_redeems_once);
+	tcase_add_test(tc, a_released_code_redeems_again);
 	tcase_add_test(tc, a_code_spent_by_one_worker_is_spent_for_all);
 	tcase_add_test(tc, refuses_unknown_empty_and_overlong_codes);
 	tcase_add_test(tc, accepts_a_code_of_the_maximum_length);
