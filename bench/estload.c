@@ -803,6 +803,8 @@ main(int argc, char *argv[])
 	int			 ch, rc = 2;
 
 	memset(&o, 0, sizeof(o));
+	/* parse_pids fills name and pid only; gone and the readings start at 0. */
+	memset(sp, 0, sizeof(sp));
 	o.host = "127.0.0.1";
 	o.sni = "localhost";
 	o.label = "-";
