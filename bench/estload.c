@@ -120,7 +120,14 @@ struct run {
 	atomic_int		 stop;
 	atomic_int		 finished;
 	atomic_int		 exhausted;
-	pthread_barrier_t	 start;
+	/*
+	 * The start gate: threads wait until go is set. Not a barrier, whose
+	 * count must be met: a thread that failed to start would leave the
+	 * others (and main) waiting for ever.
+	 */
+	pthread_mutex_t		 gate_mu;
+	pthread_cond_t		 gate_cv;
+	int			 go;
 
 	pthread_mutex_t		 mu;		/* guards what follows */
 	struct reason		 reasons[MAX_REASONS];
@@ -478,7 +485,10 @@ worker_main(void *arg)
 	double			 t0, t1;
 	int			 hl, fresh = !mode_is_keepalive(o->mode), bad;
 
-	pthread_barrier_wait(&r->start);
+	pthread_mutex_lock(&r->gate_mu);
+	while (!r->go)
+		pthread_cond_wait(&r->gate_cv, &r->gate_mu);
+	pthread_mutex_unlock(&r->gate_mu);
 	for (;;) {
 		if (atomic_load(&r->stop) || interrupted ||
 		    (r->deadline > 0 && bench_now() >= r->deadline))
@@ -543,7 +553,19 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* Runs the request loop on o->concurrency threads; returns wall seconds. */
+static void
+open_gate(struct run *r)
+{
+	pthread_mutex_lock(&r->gate_mu);
+	r->go = 1;
+	pthread_cond_broadcast(&r->gate_cv);
+	pthread_mutex_unlock(&r->gate_mu);
+}
+
+/*
+ * Runs the request loop on o->concurrency threads; 0 = done, with the wall
+ * and own CPU seconds of the window, -1 = it could not start.
+ */
 static int
 run_load(struct run *r, struct server_pid *sp, size_t nsp, double *wall,
     double *selfcpu)
@@ -551,24 +573,29 @@ run_load(struct run *r, struct server_pid *sp, size_t nsp, double *wall,
 	const struct opts	*o = r->o;
 	struct worker		*w;
 	double			 t0, c0;
-	size_t			 i, j;
+	size_t			 i;
 	int			 n = o->concurrency, started = 0, rc = -1;
 
 	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
 		return -1;
-	if (pthread_barrier_init(&r->start, NULL, (unsigned)n + 1) != 0) {
+	if (pthread_mutex_init(&r->gate_mu, NULL) != 0) {
 		free(w);
 		return -1;
 	}
+	if (pthread_cond_init(&r->gate_cv, NULL) != 0) {
+		pthread_mutex_destroy(&r->gate_mu);
+		free(w);
+		return -1;
+	}
+	r->go = 0;
 	for (i = 0; i < (size_t)n; i++) {
 		w[i].r = r;
 		if ((w[i].rbuf = malloc(RBUF_SIZE)) == NULL ||
 		    pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0) {
 			fprintf(stderr, "estload: cannot start thread %zu\n", i);
-			/* Release the ones waiting; they stop at once. */
+			/* Release the ones started; they see stop and end at once. */
 			atomic_store(&r->stop, 1);
-			for (j = i; j < (size_t)n; j++)
-				pthread_barrier_wait(&r->start);
+			open_gate(r);
 			goto join;
 		}
 		started++;
@@ -579,7 +606,7 @@ run_load(struct run *r, struct server_pid *sp, size_t nsp, double *wall,
 			fprintf(stderr, "estload: server process %s:%ld not found\n",
 			    sp[i].name, (long)sp[i].pid);
 			atomic_store(&r->stop, 1);
-			pthread_barrier_wait(&r->start);
+			open_gate(r);
 			goto join;
 		}
 	}
@@ -587,7 +614,7 @@ run_load(struct run *r, struct server_pid *sp, size_t nsp, double *wall,
 	c0 = bench_cpu_self();
 	t0 = bench_now();
 	r->deadline = o->duration > 0 ? t0 + o->duration : 0;
-	pthread_barrier_wait(&r->start);
+	open_gate(r);
 	while (atomic_load(&r->finished) < n && !interrupted &&
 	    (r->deadline == 0 || bench_now() < r->deadline))
 		usleep(5000);
@@ -621,7 +648,8 @@ join:
 		free(w[i].req);
 		free(w[i].rbuf);
 	}
-	pthread_barrier_destroy(&r->start);
+	pthread_cond_destroy(&r->gate_cv);
+	pthread_mutex_destroy(&r->gate_mu);
 	free(w);
 	return rc;
 }
