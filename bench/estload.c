@@ -828,7 +828,8 @@ main(int argc, char *argv[])
 	unsigned long long	 name_sleeps[MAX_SERVER_PIDS], name_preempted[MAX_SERVER_PIDS];
 	size_t			 nnames = 0, ok, errors;
 	struct sigaction	 sa;
-	int			 ch, rc = 2;
+	int			 ch, rc = 2, srv_valid = 1;
+	char			 gone[64] = "";
 
 	memset(&o, 0, sizeof(o));
 	/* parse_pids fills name and pid only; gone and the readings start at 0. */
@@ -1035,10 +1036,18 @@ main(int argc, char *argv[])
 
 	/* Report. */
 	for (i = 0; i < nsp; i++) {
+		/*
+		 * Its CPU is lost with it, and a worker multiwatch started in
+		 * its place was never read: no server CPU figure for the row.
+		 */
 		if (sp[i].gone) {
 			add_reason(r, "server process %s:%ld gone after the window",
 			    sp[i].name, (long)sp[i].pid);
 			errors++;
+			if (srv_valid)
+				snprintf(gone, sizeof(gone), "%.31s:%ld", sp[i].name,
+				    (long)sp[i].pid);
+			srv_valid = 0;
 			continue;
 		}
 		const struct bench_proc *a = &sp[i].p0, *b = &sp[i].p1;
@@ -1083,7 +1092,10 @@ main(int argc, char *argv[])
 	    p90 * 1e3, p99 * 1e3, pmax * 1e3);
 	printf("  load generator CPU: %.2f s (%.0f us per request)\n", selfcpu,
 	    ok ? selfcpu * 1e6 / (double)ok : 0);
-	if (nsp > 0) {
+	if (nsp > 0 && !srv_valid)
+		printf("  server CPU: not measured: server process %s went away "
+		    "during the window (its CPU is lost)\n", gone);
+	else if (nsp > 0) {
 		printf("  server CPU: %.2f s (%.0f us per request)", srv_total,
 		    ok ? srv_total * 1e6 / (double)ok : 0);
 		for (j = 0; j < nnames; j++)
@@ -1095,7 +1107,10 @@ main(int argc, char *argv[])
 			    j ? ";" : "", names[j], ok ? name_sys[j] * 1e6 / (double)ok : 0,
 			    ok ? (double)name_sleeps[j] / (double)ok : 0,
 			    ok ? (double)name_preempted[j] / (double)ok : 0);
-		printf("\n  server RSS KiB before -> after:");
+		printf("\n");
+	}
+	if (nsp > 0) {
+		printf("  server RSS KiB before -> after:");
 		for (i = 0; i < nsp; i++)
 			printf(" %s:%ld %ld->%ld", sp[i].name, (long)sp[i].pid,
 			    sp[i].rss0, sp[i].rss1);
@@ -1105,14 +1120,16 @@ main(int argc, char *argv[])
 		print_reasons(wr, "warm-up");
 	print_reasons(r, "");
 
+	/* srv_cpu_s=-1 srv_us=-1, and no per-name figures: not measured. */
 	printf("RESULT label=%s mode=%s conc=%d ok=%zu errors=%zu secs=%.3f rate=%.1f "
 	    "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f self_cpu_s=%.3f self_us=%.1f "
 	    "srv_cpu_s=%.3f srv_us=%.1f conns=%zu exhausted=%d load1=%.2f", o.label,
 	    mode_name(o.mode), o.concurrency, ok, errors, wall, rate, p50 * 1e3,
 	    p90 * 1e3, p99 * 1e3, selfcpu, ok ? selfcpu * 1e6 / (double)ok : 0,
-	    srv_total, ok ? srv_total * 1e6 / (double)ok : 0,
+	    srv_valid ? srv_total : -1,
+	    !srv_valid ? -1 : ok ? srv_total * 1e6 / (double)ok : 0,
 	    (size_t)atomic_load(&r->conns), atomic_load(&r->exhausted), r->load1);
-	for (j = 0; j < nnames; j++)
+	for (j = 0; srv_valid && j < nnames; j++)
 		printf(" cpu_%s_us=%.1f sys_%s_us=%.1f sleeps_%s=%.3f preempted_%s=%.3f",
 		    names[j], ok ? name_cpu[j] * 1e6 / (double)ok : 0,
 		    names[j], ok ? name_sys[j] * 1e6 / (double)ok : 0,

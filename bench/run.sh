@@ -381,8 +381,14 @@ if [ "$what" = deploy ]; then
             key = v["label"]; sub(/\/r[0-9]+$/, "", key)
             if (!(key in runs)) rows[++n] = key
             runs[key]++
-            acc(key, "rate", v["rate"]); acc(key, "srv", v["srv_us"])
-            acc(key, "lt", v["cpu_lighttpd_us"]); acc(key, "wk", v["cpu_estd_us"])
+            acc(key, "rate", v["rate"])
+            # srv_us=-1: a server process went away, its CPU is lost (the
+            # row counts an error): the CPU means are of the other rounds.
+            if (v["srv_us"] + 0 >= 0) {
+                cpu_runs[key]++
+                acc(key, "srv", v["srv_us"])
+                acc(key, "lt", v["cpu_lighttpd_us"]); acc(key, "wk", v["cpu_estd_us"])
+            }
             err[key] += v["errors"]
         }
         END {
@@ -392,12 +398,19 @@ if [ "$what" = deploy ]; then
             printf "%-34s %6s %16s %16s %14s %14s %6s\n", "variant/mode/clients", "rounds",
                 "enroll/s", "srv us/e", "lighttpd us", "workers us", "errors"
             for (i = 1; i <= n; i++) {
-                r = rows[i]; m = runs[r]
-                printf "%-34s %6d %5.0f %-10s %5.0f %-10s %4.0f %-9s %4.0f %-9s %6d\n", r, m,
+                r = rows[i]; m = runs[r]; mc = cpu_runs[r]
+                if (mc == 0) {
+                    printf "%-34s %6d %5.0f %-10s %5s %-10s %4s %-9s %4s %-9s %6d\n", r, m,
+                        sum[r, "rate"] / m, "(" range(lo[r, "rate"], hi[r, "rate"]) ")",
+                        "-", "", "-", "", "-", "", err[r]
+                    continue
+                }
+                printf "%-34s %6d %5.0f %-10s %5.0f %-10s %4.0f %-9s %4.0f %-9s %6d%s\n", r, m,
                     sum[r, "rate"] / m, "(" range(lo[r, "rate"], hi[r, "rate"]) ")",
-                    sum[r, "srv"] / m, "(" range(lo[r, "srv"], hi[r, "srv"]) ")",
-                    sum[r, "lt"] / m, "(" range(lo[r, "lt"], hi[r, "lt"]) ")",
-                    sum[r, "wk"] / m, "(" range(lo[r, "wk"], hi[r, "wk"]) ")", err[r]
+                    sum[r, "srv"] / mc, "(" range(lo[r, "srv"], hi[r, "srv"]) ")",
+                    sum[r, "lt"] / mc, "(" range(lo[r, "lt"], hi[r, "lt"]) ")",
+                    sum[r, "wk"] / mc, "(" range(lo[r, "wk"], hi[r, "wk"]) ")", err[r],
+                    mc < m ? sprintf("  (CPU of %d rounds: a server process went away)", mc) : ""
             }
             exit errors > 0 ? 1 : 0
         }' "$RESULTS"
@@ -584,6 +597,15 @@ END {
         srv = num(r[row, "srv_us"])
         lt = num(r[row, "cpu_lighttpd_us"])
         wk = num(r[row, "cpu_estd_us"]) + num(r[row, "cpu_trivial_us"])
+        # srv_us=-1: a server process went away in the window (its CPU is
+        # lost; the row counts an error): no CPU figures and no ratio.
+        if (srv < 0) {
+            printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9s %9s %9s %8.0f %5.1f  %s\n", row,
+                num(r[row, "rate"]), num(r[row, "p50_ms"]), num(r[row, "p90_ms"]), num(r[row, "p99_ms"]),
+                num(r[row, "errors"]), "-", "-", "-", num(r[row, "self_us"]), num(r[row, "load1"]),
+                "server CPU not measured: a server process went away"
+            continue
+        }
         if (mode == "keepalive" && ca != "trivial" && num(r[ca "/inproc", "cpu_us"]) > 0) {
             ip = num(r[ca "/inproc", "cpu_us"])
             ratio = sprintf("server/in-process %.2f (<= 1.2)", srv / ip)
@@ -612,6 +634,10 @@ END {
             hdr2 = sprintf("%-22s %9s %9s %7s %9s %9s %9s %7s %9s", "kept-alive, per request",
                 "lighttpd", "(system)", "slept", "preempted", "workers", "(system)", "slept", "preempted")
             print ""; print hdr2; gsub(/./, "-", hdr2); print hdr2
+        }
+        if (num(r[row, "srv_us"]) < 0) {
+            printf "%-22s %9s %9s %7s %9s %9s %9s %7s %9s\n", row, "-", "-", "-", "-", "-", "-", "-", "-"
+            continue
         }
         printf "%-22s %9.0f %9.0f %7.2f %9.2f %9.0f %9.0f %7.2f %9.2f\n", row,
             num(r[row, "cpu_lighttpd_us"]), num(r[row, "sys_lighttpd_us"]),
