@@ -89,10 +89,14 @@ struct opts {
 	int		 make_clients_only;
 };
 
-/* Per CSR (= per measured request) outcome, for the deferred check. */
+/*
+ * Per CSR (= per measured request) outcome, for the deferred check; the
+ * latency waits here too, as only the check tells a good request from a bad.
+ */
 struct slot {
 	uint8_t		*body;
 	size_t		 body_len;
+	double		 lat;
 	unsigned char	 state;		/* 0 unused, 1 answered 200, 2 error */
 };
 
@@ -135,6 +139,10 @@ struct run {
 	double			*lat;		/* latencies (s) of good requests */
 	size_t			 nlat, caplat;
 	size_t			 ok, errors;
+	/* Failed requests of the window, and the slowest (s): the percentiles
+	 * leave them out, so a run with errors would look faster than it was. */
+	size_t			 nfail;
+	double			 fail_max;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -415,6 +423,8 @@ struct worker {
 	pthread_t	 tid;
 	double		*lat;
 	size_t		 nlat, caplat;
+	size_t		 ok, nfail;
+	double		 fail_max;
 	char		*req;		/* request buffer */
 	size_t		 reqcap;
 	char		*rbuf;
@@ -534,10 +544,16 @@ worker_main(void *arg)
 			if (r->slots != NULL && !mode_is_trivial(o->mode))
 				r->slots[idx].state = 2;
 			add_reason(r, "%s", why);
+			w->nfail++;
+			if (t1 - t0 > w->fail_max)
+				w->fail_max = t1 - t0;
 			conn_close(&c, 0);
 			continue;
 		}
-		if (lat_push(w, t1 - t0) == -1) {
+		w->ok++;
+		if (r->slots != NULL)
+			r->slots[idx].lat = t1 - t0;
+		else if (lat_push(w, t1 - t0) == -1) {
 			add_reason(r, "out of memory");
 			break;
 		}
@@ -643,7 +659,10 @@ join:
 				r->nlat += w[i].nlat;
 			}
 		}
-		r->ok += w[i].nlat;
+		r->ok += w[i].ok;
+		r->nfail += w[i].nfail;
+		if (w[i].fail_max > r->fail_max)
+			r->fail_max = w[i].fail_max;
 		free(w[i].lat);
 		free(w[i].req);
 		free(w[i].rbuf);
@@ -1018,6 +1037,10 @@ main(int argc, char *argv[])
 
 	/* The deferred check: every stored body, outside the window. */
 	if (r->slots != NULL) {
+		if ((r->lat = calloc(r->ok + 1, sizeof(*r->lat))) == NULL) {
+			fprintf(stderr, "estload: out of memory\n");
+			goto out;
+		}
 		for (i = 0; i < r->ncsrs; i++) {
 			if (r->slots[i].state != 1)
 				continue;
@@ -1026,7 +1049,11 @@ main(int argc, char *argv[])
 			    sizeof(why)) == -1) {
 				add_reason(r, "%s", why);
 				deferred_bad++;
-			}
+				r->nfail++;
+				if (r->slots[i].lat > r->fail_max)
+					r->fail_max = r->slots[i].lat;
+			} else
+				r->lat[r->nlat++] = r->slots[i].lat;
 			free(r->slots[i].body);
 			r->slots[i].body = NULL;
 		}
@@ -1090,6 +1117,10 @@ main(int argc, char *argv[])
 	    mode_is_trivial(o.mode) ? "requests" : "enrollments", ok, errors, rate);
 	printf("  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", p50 * 1e3,
 	    p90 * 1e3, p99 * 1e3, pmax * 1e3);
+	if (errors > 0)
+		printf("  failed requests in the window: %zu, the slowest %.2f ms "
+		    "(the percentiles are of good requests only)\n", r->nfail,
+		    r->fail_max * 1e3);
 	printf("  load generator CPU: %.2f s (%.0f us per request)\n", selfcpu,
 	    ok ? selfcpu * 1e6 / (double)ok : 0);
 	if (nsp > 0 && !srv_valid)
@@ -1138,6 +1169,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < nsp; i++)
 		printf(" rss_%s_%ld=%ld/%ld", sp[i].name, (long)sp[i].pid, sp[i].rss0,
 		    sp[i].rss1);
+	if (errors > 0)
+		printf(" fail_n=%zu fail_max_ms=%.3f", r->nfail, r->fail_max * 1e3);
 	if (r->nreasons > 0) {
 		printf(" first_error=\"");
 		for (const char *s = r->reasons[0].text; *s; s++)

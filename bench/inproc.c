@@ -172,7 +172,8 @@ child_run(const struct opts *o, const struct est_service *svc,
 				    res.content_type ? res.content_type : "-", res.reason);
 		}
 		est_response_free(&res);
-		lat[i] = bench_now() - t;
+		/* Negative: failed, left out of the percentiles. */
+		lat[i] = bodies[j] != NULL ? bench_now() - t : -1;
 	}
 	cr->cpu += bench_cpu_self() - c0;
 	cr->wall += bench_now() - t0;
@@ -197,6 +198,7 @@ child_run(const struct opts *o, const struct est_service *svc,
 			cr->ok++;
 		else {
 			cr->errors++;
+			lat[i] = -1;
 			if (cr->first_error[0] == '\0')
 				snprintf(cr->first_error, sizeof(cr->first_error),
 				    "%.190s", why);
@@ -491,7 +493,7 @@ main(int argc, char *argv[])
 	size_t			 floor_n = 0;
 	double			*lat = MAP_FAILED, gen0, gen_s, wall = 0, cpu = 0;
 	double			 rate = 0, cpu_us = 0, p50 = 0, p90 = 0, p99 = 0, load1;
-	size_t			 i, ok = 0, errors = 0, n = 0;
+	size_t			 i, ok = 0, errors = 0, n = 0, nlat = 0;
 	pid_t			 pids[MAX_PROCS];
 	int			 ready[2] = { -1, -1 }, go[2] = { -1, -1 }, ch, k, st;
 	int			 rc = 2, floor_ok = 0;
@@ -655,12 +657,22 @@ main(int argc, char *argv[])
 		if (first_error == NULL && cr[k].first_error[0] != '\0')
 			first_error = cr[k].first_error;
 	}
+	/*
+	 * Latencies of successful calls of the processes that finished: a
+	 * failed call is no enrollment's latency, and the slots of a process
+	 * that died are zeros. Compacted in place (process k had i = k mod P).
+	 */
+	for (i = 0; i < o.requests; i++)
+		if (cr[i % (size_t)o.procs].done && lat[i] >= 0)
+			lat[nlat++] = lat[i];
 	if (n > 0) {
 		rate = wall > 0 ? (double)ok / wall : 0;
 		cpu_us = cpu * 1e6 / (double)n;
-		p50 = bench_percentile(lat, o.requests, 50);
-		p90 = bench_percentile(lat, o.requests, 90);
-		p99 = bench_percentile(lat, o.requests, 99);
+	}
+	if (nlat > 0) {
+		p50 = bench_percentile(lat, nlat, 50);
+		p90 = bench_percentile(lat, nlat, 90);
+		p99 = bench_percentile(lat, nlat, 99);
 	}
 
 	if (n > 0 && floor_n == n) {
@@ -682,8 +694,8 @@ main(int argc, char *argv[])
 	printf("  CSRs made before timing: %zu in %.2f s; identities: %zu\n",
 	    o.requests, gen_s, o.nclients);
 	printf("  %zu ok, %zu errors; %.1f enrollments/s; CPU %.1f us per enrollment; "
-	    "est_handle wall p50 %.0f us, p99 %.0f us\n", ok, errors, rate, cpu_us,
-	    p50 * 1e6, p99 * 1e6);
+	    "est_handle wall p50 %.0f us, p99 %.0f us (%zu successful calls)\n", ok,
+	    errors, rate, cpu_us, p50 * 1e6, p99 * 1e6, nlat);
 	for (k = 0; k < o.procs; k++)
 		printf("  process %d: %zu enrollments, CPU %.2f s, wall %.2f s, "
 		    "RSS %ld -> %ld KiB\n", k, cr[k].n, cr[k].cpu, cr[k].wall,

@@ -666,8 +666,12 @@ END {
         }
         print line
     }
+    # The percentiles are of good requests: say how slow the failed ones were.
     for (i = 1; i <= n; i++) if (r[rows[i], "first_error"] != "")
-        printf "first error in %s: %s\n", rows[i], r[rows[i], "first_error"]
+        printf "first error in %s%s: %s\n", rows[i],
+            r[rows[i], "fail_n"] == "" ? "" : sprintf(" (%d failed in the window, the slowest %.2f ms)",
+                num(r[rows[i], "fail_n"]), num(r[rows[i], "fail_max_ms"])),
+            r[rows[i], "first_error"]
     if (errors > 0) printf "\n%d ERRORS (see the log)\n", errors
     if (setup_errors > 0) { printf "%d rows did not run (see above)\n", setup_errors; exit 2 }
     exit errors > 0 ? 1 : 0
