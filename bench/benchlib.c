@@ -142,8 +142,8 @@ out:
 	return rc;
 }
 
-static X509 *
-read_cert(const char *path)
+X509 *
+bench_read_cert(const char *path)
 {
 	FILE	*f = fopen(path, "r");
 	X509	*x;
@@ -220,7 +220,7 @@ bench_idents_load(const char *cache, const char *pki, size_t n,
 	}
 	if (pki != NULL) {
 		snprintf(path, sizeof(path), "%s/trust_store/bootstrap-ca.pem", pki);
-		if ((ca = read_cert(path)) == NULL) {
+		if ((ca = bench_read_cert(path)) == NULL) {
 			seterr(err, errlen, "cannot read %s", path);
 			goto out;
 		}
@@ -566,7 +566,7 @@ bench_b64_decode(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
 
 int
 bench_check_certs_only(const uint8_t *b64, size_t len, const uint8_t *spki,
-    size_t spki_len, EVP_PKEY *ca, X509 **issued, char *why, size_t whylen)
+    size_t spki_len, X509 *ca, X509 **issued, char *why, size_t whylen)
 {
 	uint8_t		*der = NULL, *got = NULL;
 	const uint8_t	*p;
@@ -574,7 +574,8 @@ bench_check_certs_only(const uint8_t *b64, size_t len, const uint8_t *spki,
 	PKCS7		*p7 = NULL;
 	STACK_OF(X509)	*certs;
 	X509		*x;
-	int		 glen, rc = -1;
+	time_t		 now;
+	int		 glen, rc = -1, v;
 
 	if (bench_b64_decode(b64, len, &der, &dlen) == -1 || dlen == 0) {
 		snprintf(why, whylen, "body is not base64");
@@ -605,8 +606,24 @@ bench_check_certs_only(const uint8_t *b64, size_t len, const uint8_t *spki,
 		snprintf(why, whylen, "issued certificate is not for the CSR's key");
 		goto out;
 	}
-	if (ca != NULL && X509_verify(x, ca) != 1) {
+	/* A good signature alone would pass a certificate naming another issuer. */
+	if (ca != NULL && (v = X509_check_issued(ca, x)) != X509_V_OK) {
+		snprintf(why, whylen, "issued certificate is not issued by the CA: %s",
+		    X509_verify_cert_error_string(v));
+		goto out;
+	}
+	if (ca != NULL && X509_verify(x, X509_get0_pubkey(ca)) != 1) {
 		snprintf(why, whylen, "issued certificate does not verify with the CA key");
+		goto out;
+	}
+	/* estd backdates notBefore (backdate_seconds): it must not be ahead of now. */
+	now = time(NULL);
+	if ((v = ASN1_TIME_cmp_time_t(X509_get0_notBefore(x), now)) > 0 || v == -2) {
+		snprintf(why, whylen, "issued certificate is not valid yet (notBefore)");
+		goto out;
+	}
+	if (ASN1_TIME_cmp_time_t(X509_get0_notAfter(x), now) != 1) {
+		snprintf(why, whylen, "issued certificate has expired (notAfter)");
 		goto out;
 	}
 	if (issued != NULL) {

@@ -54,11 +54,14 @@ void	bench_csrs_free(struct bench_csr *, size_t n);
 /*
  * The body of a 200 simpleenroll response: base64 of a certs-only PKCS#7
  * (signedData, no signers) holding exactly one certificate whose public key
- * is spki; when ca is not NULL the certificate must also verify with it.
- * 0 = good; else why says what is wrong.
+ * is spki and which is valid now; when ca is not NULL it must also be issued
+ * by it (issuer name and key identifiers match, the signature verifies with
+ * its key). 0 = good; else why says what is wrong.
  */
 int	bench_check_certs_only(const uint8_t *b64, size_t len, const uint8_t *spki,
-	    size_t spki_len, EVP_PKEY *ca, X509 **issued, char *why, size_t whylen);
+	    size_t spki_len, X509 *ca, X509 **issued, char *why, size_t whylen);
+/* The first certificate of a PEM file, or NULL. */
+X509	*bench_read_cert(const char *path);
 
 /* Base64 (with or without line breaks) to bytes; -1 on bad input. */
 /* A PEM private key file, or NULL. */

@@ -112,7 +112,7 @@ struct run {
 	struct bench_csr	*csrs;
 	size_t			 ncsrs;
 	struct slot		*slots;		/* ncsrs; NULL in trivial mode */
-	EVP_PKEY		*ca_pub;	/* inline verification */
+	X509			*ca;		/* EST CA, inline verification */
 	size_t			 limit;		/* requests to make at most */
 	double			 deadline;	/* 0: none */
 	double			 load1;		/* load average at the start */
@@ -165,7 +165,8 @@ usage(FILE *f)
 "  --pki DIR            demo PKI (tests/demo-pki.sh): bootstrap CA for the client\n"
 "                       identities, defaults for --cacert and --ca-cert\n"
 "  --cacert FILE        CA of the TLS server certificate (PKI/server-ca.pem)\n"
-"  --ca-cert FILE       EST CA: issued certificates must verify with it (PKI/ca_cert.pem)\n"
+"  --ca-cert FILE       EST CA: issued certificates must name it as issuer and\n"
+"                       verify with its key (PKI/ca_cert.pem)\n"
 "  --clients FILE       identity cache (PKI/bench-clients.pem); made when missing\n"
 "  --nclients N         distinct client identities (1000)\n"
 "  --mode M             new | keepalive | trivial | trivial-keepalive (new)\n"
@@ -469,7 +470,7 @@ check_response(struct run *r, size_t idx, const struct response *res,
 	}
 	if (o->inline_verify)
 		return bench_check_certs_only(res->body, res->body_len, csr->spki,
-		    csr->spki_len, r->ca_pub, NULL, why, whylen);
+		    csr->spki_len, r->ca, NULL, why, whylen);
 	sl = &r->slots[idx];
 	if ((sl->body = malloc(res->body_len)) == NULL) {
 		snprintf(why, whylen, "out of memory");
@@ -778,23 +779,6 @@ print_reasons(const struct run *r, const char *what)
 		printf("  %s errors with other reasons: %zu\n", what, r->other_reasons);
 }
 
-static EVP_PKEY *
-read_pubkey(const char *path)
-{
-	FILE		*f;
-	X509		*x;
-	EVP_PKEY	*k = NULL;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	if ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		k = X509_get_pubkey(x);
-		X509_free(x);
-	}
-	fclose(f);
-	return k;
-}
-
 static const char *
 mode_name(enum mode m)
 {
@@ -967,7 +951,7 @@ main(int argc, char *argv[])
 		    bench_ssl_err(err, sizeof(err)));
 		goto out;
 	}
-	if (o.ca_cert != NULL && (r->ca_pub = read_pubkey(o.ca_cert)) == NULL) {
+	if (o.ca_cert != NULL && (r->ca = bench_read_cert(o.ca_cert)) == NULL) {
 		fprintf(stderr, "estload: cannot read --ca-cert %s\n", o.ca_cert);
 		goto out;
 	}
@@ -1024,7 +1008,7 @@ main(int argc, char *argv[])
 		wr->ids = ids;
 		wr->csrs = warm;
 		wr->ncsrs = nwarm;
-		wr->ca_pub = r->ca_pub;
+		wr->ca = r->ca;
 		wr->limit = o.warmup;
 		atomic_store(&wr->next_ident, o.nclients / 2);
 		if (run_load(wr, NULL, 0, &wall, &selfcpu) == -1)
@@ -1045,7 +1029,7 @@ main(int argc, char *argv[])
 			if (r->slots[i].state != 1)
 				continue;
 			if (bench_check_certs_only(r->slots[i].body, r->slots[i].body_len,
-			    csrs[i].spki, csrs[i].spki_len, r->ca_pub, NULL, why,
+			    csrs[i].spki, csrs[i].spki_len, r->ca, NULL, why,
 			    sizeof(why)) == -1) {
 				add_reason(r, "%s", why);
 				deferred_bad++;
@@ -1188,7 +1172,7 @@ out:
 		free(r->slots);
 		free(r->lat);
 		SSL_CTX_free(r->ctx);
-		EVP_PKEY_free(r->ca_pub);
+		X509_free(r->ca);
 		bench_csrs_free(csrs, r->ncsrs);
 		pthread_mutex_destroy(&r->mu);
 	}

@@ -6,7 +6,8 @@
  * (base64 body, as POSTed) and a client certificate PEM (as lighttpd exports
  * it, from a pool of distinct identities) and checks every response: status
  * 200, the certs-only content type, and (after its timed loop) that the body
- * is a PKCS#7 with one certificate for the CSR's key, signed by the CA.
+ * is a PKCS#7 with one certificate for the CSR's key, valid now, that names
+ * the CA as its issuer and is signed by it.
  *
  * The crypto floor, measured before and after it in the same run (the mean
  * of the two is used) with the same keys:
@@ -85,7 +86,7 @@ usage(FILE *f)
 "                         between its enrollments: after each " STR(CHUNK) " of them,\n"
 "                         as many floor enrollments\n"
 "  --ca-cert FILE         the EST CA certificate (PKI/ca_cert.pem): issued\n"
-"                         certificates must verify with it\n"
+"                         certificates must name it as issuer and verify with it\n"
 "  --ca-key FILE          its key, PEM (PKI/ca_key.pem), for the crypto floor\n"
 "  --label TEXT           row label for the RESULT line\n");
 }
@@ -100,7 +101,7 @@ static void
 child_run(const struct opts *o, const struct est_service *svc,
     const struct bench_ident *ids, const struct bench_csr *csrs, int k,
     struct child_result *cr, double *lat, int ready_fd, int go_fd,
-    EVP_PKEY *ca_pub, const struct floor_data *fd)
+    X509 *ca, const struct floor_data *fd)
 {
 	struct est_request	 req;
 	struct est_response	 res;
@@ -194,7 +195,7 @@ child_run(const struct opts *o, const struct est_service *svc,
 		if (bodies[j] == NULL)
 			continue;
 		if (bench_check_certs_only(bodies[j], blen[j], csrs[i].spki,
-		    csrs[i].spki_len, ca_pub, NULL, why, sizeof(why)) == 0)
+		    csrs[i].spki_len, ca, NULL, why, sizeof(why)) == 0)
 			cr->ok++;
 		else {
 			cr->errors++;
@@ -437,7 +438,7 @@ floor_run(const struct floor_data *fd, size_t start, size_t count, double t[3],
 /* One enrollment in this process, to get an issued certificate to look at. */
 static X509 *
 sample_issue(const struct est_service *svc, const struct bench_ident *id,
-    const struct bench_csr *csr, EVP_PKEY *ca_pub, char *err, size_t errlen)
+    const struct bench_csr *csr, X509 *ca, char *err, size_t errlen)
 {
 	struct est_request	 req;
 	struct est_response	 res;
@@ -458,7 +459,7 @@ sample_issue(const struct est_service *svc, const struct bench_ident *id,
 		snprintf(err, errlen, "status %d: %s", res.status, res.reason);
 	else
 		bench_check_certs_only(res.body.data, res.body.len, csr->spki,
-		    csr->spki_len, ca_pub, &x, err, errlen);
+		    csr->spki_len, ca, &x, err, errlen);
 	est_response_free(&res);
 	return x;
 }
@@ -501,9 +502,7 @@ main(int argc, char *argv[])
 	char			 cacertbuf[4096], cakeybuf[4096];
 	char			 machine[256], c;
 	const char		*first_error = NULL;
-	EVP_PKEY		*ca_pub = NULL;
-	X509			*issued = NULL;
-	FILE			*f;
+	X509			*ca = NULL, *issued = NULL;
 
 	memset(&o, 0, sizeof(o));
 	o.nclients = 1000;
@@ -561,14 +560,7 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	log_open("inproc", LOG_TARGET_STDERR, LOG_LEVEL_ERROR);
-	if ((f = fopen(o.ca_cert, "r")) != NULL) {
-		X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-
-		ca_pub = x != NULL ? X509_get_pubkey(x) : NULL;
-		X509_free(x);
-		fclose(f);
-	}
-	if (ca_pub == NULL) {
+	if ((ca = bench_read_cert(o.ca_cert)) == NULL) {
 		fprintf(stderr, "inproc: cannot read the CA certificate %s\n", o.ca_cert);
 		goto out;
 	}
@@ -600,7 +592,7 @@ main(int argc, char *argv[])
 
 	/* The floor's keys and samples, inherited by the enrolling processes. */
 	err[0] = '\0';
-	if ((issued = sample_issue(&svc, &ids[0], &csrs[0], ca_pub, err,
+	if ((issued = sample_issue(&svc, &ids[0], &csrs[0], ca, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "inproc: sample enrollment for the floor failed: %s\n", err);
 		goto out;
@@ -621,7 +613,7 @@ main(int argc, char *argv[])
 			close(ready[0]);
 			close(go[1]);
 			child_run(&o, &svc, ids, csrs, k, &cr[k], lat, ready[1], go[0],
-			    ca_pub, &fd);
+			    ca, &fd);
 			_exit(0);
 		}
 	}
@@ -731,7 +723,7 @@ out:
 	fflush(stdout);
 	floor_free(&fd);
 	X509_free(issued);
-	EVP_PKEY_free(ca_pub);
+	X509_free(ca);
 	if (cr != MAP_FAILED)
 		munmap(cr, sizeof(*cr) * (size_t)o.procs);
 	if (lat != MAP_FAILED)
