@@ -9,8 +9,9 @@
  * is a PKCS#7 with one certificate for the CSR's key, valid now, that names
  * the CA as its issuer and is signed by it.
  *
- * The crypto floor, measured before and after it in the same run (the mean
- * of the two is used) with the same keys:
+ * The crypto floor, measured in the same processes with the same keys, in
+ * chunks interleaved with the enrollments (after every CHUNK of them, as
+ * many floor enrollments, timed apart), so that both see the same machine:
  * per enrollment one CA signature over the TBSCertificate of a certificate
  * estd issued, one verification of a CSR signature (each CSR's own key), and
  * one verification of a client certificate's signature with the bootstrap
@@ -572,8 +573,9 @@ main(int argc, char *argv[])
 	snprintf(prefix, sizeof(prefix), "inproc-%lx-%lx", (unsigned long)time(NULL),
 	    (unsigned long)getpid());
 	gen0 = bench_now();
-	if ((csrs = calloc(o.requests, sizeof(*csrs))) == NULL ||
-	    bench_csrs_make(csrs, o.requests, prefix, o.gen_threads,
+	/* One more than the enrollments: the floor's sample issue has its own. */
+	if ((csrs = calloc(o.requests + 1, sizeof(*csrs))) == NULL ||
+	    bench_csrs_make(csrs, o.requests + 1, prefix, o.gen_threads,
 	    o.floor_samples, err, sizeof(err)) == -1) {
 		fprintf(stderr, "inproc: CSRs: %s\n", csrs ? err : "out of memory");
 		goto out;
@@ -592,7 +594,7 @@ main(int argc, char *argv[])
 
 	/* The floor's keys and samples, inherited by the enrolling processes. */
 	err[0] = '\0';
-	if ((issued = sample_issue(&svc, &ids[0], &csrs[0], ca, err,
+	if ((issued = sample_issue(&svc, &ids[0], &csrs[o.requests], ca, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "inproc: sample enrollment for the floor failed: %s\n", err);
 		goto out;
@@ -735,7 +737,7 @@ out:
 			close(go[k]);
 	}
 	if (csrs != NULL)
-		bench_csrs_free(csrs, o.requests);
+		bench_csrs_free(csrs, o.requests + 1);
 	free(csrs);
 	bench_idents_free(ids, o.nclients);
 	service_free(&svc);
