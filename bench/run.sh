@@ -469,10 +469,16 @@ for ca in $BENCH_CAS; do
     "$BENCH_BIN/inproc" -c "$pki/estd.conf" --pki "$pki" --nclients "$BENCH_CLIENTS" \
         --procs "$BENCH_PROCS" --requests "$BENCH_INPROC_REQUESTS" --label "$name/inproc" \
         > "$W/row.out" 2>&1
+    rc=$?
     cat "$W/row.out" >> "$LOG"
     if grep -q '^RESULT ' "$W/row.out"; then
-        grep '^RESULT ' "$W/row.out" >> "$RESULTS"
+        # The exit status goes with the row: the table counts a failed run
+        # (a crypto floor that failed leaves no floor_us) as an error.
+        sed -n "s/^RESULT .*/& inproc_rc=$rc/p" "$W/row.out" >> "$RESULTS"
         printf '  %-24s %s\n' "$name/inproc" "$(grep -m1 -- ' ok, ' "$W/row.out" | sed 's/^ *//')" >&2
+        grep -q '^RESULT .* floor_us=' "$W/row.out" ||
+            echo "bench: $name/inproc: no crypto floor (see the log)" >&2
+        [ "$rc" -eq 0 ] || echo "bench: $name/inproc: exit $rc (see the log)" >&2
     else
         echo "bench: $name/inproc: no result:" >&2
         tail -5 "$W/row.out" >&2
@@ -580,13 +586,19 @@ END {
             continue
         }
         if (mode == "inproc") {
-            fl = num(r[row, "floor_us"])
+            fl = num(r[row, "floor_us"]); irc = num(r[row, "inproc_rc"]); re = num(r[row, "errors"])
+            # A failed run or floor is an error even when every enrollment succeeded.
+            if ((fl <= 0 || irc != 0) && re == 0) { re = 1; errors++ }
+            if (fl > 0)
+                ratio = sprintf("in-process/floor %.2f (<= %s)", num(r[row, "cpu_us"]) / fl,
+                    ca == "p256" ? "2.0" : ca == "rsa2048" ? "1.4" : "?")
+            else
+                ratio = "NO FLOOR: the crypto floor failed"
+            if (irc != 0) ratio = ratio sprintf("; inproc exit %d", irc)
             printf "%-22s %9.0f %7.2f %7.2f %7.2f %6d %9.0f %9s %9s %8s %5.1f  %s\n", row,
                 num(r[row, "rate"]), num(r[row, "p50_us"]) / 1000, num(r[row, "p90_us"]) / 1000,
-                num(r[row, "p99_us"]) / 1000, num(r[row, "errors"]), num(r[row, "cpu_us"]), "-", "-", "-",
-                num(r[row, "load1"]),
-                (fl > 0 ? sprintf("in-process/floor %.2f (<= %s)", num(r[row, "cpu_us"]) / fl,
-                    ca == "p256" ? "2.0" : ca == "rsa2048" ? "1.4" : "?") : "no floor")
+                num(r[row, "p99_us"]) / 1000, re, num(r[row, "cpu_us"]), "-", "-", "-",
+                num(r[row, "load1"]), ratio
             if (fl > 0)
                 printf "%-22s %9s %7s %7s %7s %6s %9.0f %9s %9s %8s %5s  %s\n", ca "/crypto-floor",
                     "-", "-", "-", "-", "-", fl, "-", "-", "-", "",
