@@ -14,7 +14,8 @@
 #   BENCH_CONCURRENCY="16 64"     connection counts of the load rows
 #   BENCH_MODES="new keepalive"   load modes
 #   BENCH_CAS="ec rsa"            EST CA key types (demo-pki.sh: ec = P-256, rsa = RSA-2048)
-#   BENCH_WORKERS=2               estd (and trivial responder) worker processes
+#   BENCH_WORKERS=2               estd (and trivial responder) worker processes;
+#                                 1 for "memory", so that one worker serves every enrollment
 #   BENCH_CLIENTS=1000            distinct client identities
 #   BENCH_INPROC_REQUESTS=10000   enrollments of the in-process row
 #   BENCH_PROCS=<online CPUs>     processes of the in-process row
@@ -43,6 +44,9 @@ BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-16 64}
 BENCH_MODES=${BENCH_MODES:-new keepalive}
 BENCH_CAS=${BENCH_CAS:-ec rsa}
+# The memory target is per worker over all the enrollments: with two, each
+# would see only half of them.
+[ "$what" != memory ] || BENCH_WORKERS=${BENCH_WORKERS:-1}
 BENCH_WORKERS=${BENCH_WORKERS:-2}
 BENCH_CLIENTS=${BENCH_CLIENTS:-1000}
 BENCH_INPROC_REQUESTS=${BENCH_INPROC_REQUESTS:-10000}
@@ -286,18 +290,31 @@ if [ "$what" = memory ]; then
     start_pool "$ESTD" -c "$pki/estd.conf"
     start_lighttpd "$pki"
     common=(--port "$PORT" --pki "$pki" --nclients "$BENCH_CLIENTS" --wait-ready 10)
-    echo "bench: warm-up, then $BENCH_MEMORY_REQUESTS enrollments through the pool (keep-alive, 16 connections)" >&2
+    echo "bench: warm-up, then $BENCH_MEMORY_REQUESTS enrollments through the pool (keep-alive, 16 connections)," \
+        "$BENCH_WORKERS worker(s) (BENCH_WORKERS)" >&2
     load mem-warmup "${common[@]}" --mode keepalive --concurrency 16 --duration 0 --requests 2000 \
         --server-pids "$(server_pids estd)"
     load memory "${common[@]}" --mode keepalive --concurrency 16 --duration 0 \
         --requests "$BENCH_MEMORY_REQUESTS" --verify inline --server-pids "$(server_pids estd)"
     stop_lighttpd
     stop_pool
-    awk -v load_before="$load_before" -v load_after="$(loadavg)" '
-        /^RESULT / && / label=memory / {
+    awk -v load_before="$load_before" -v load_after="$(loadavg)" -v workers="$BENCH_WORKERS" '
+        # Every row counts, the warm-up too.
+        /^RESULT / {
+            delete v
+            sub(/ first_error="[^"]*"/, "")
             for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            errors += v["errors"]
+            if (v["label"] != "memory") {
+                if (v["errors"] > 0) printf "%s: %d errors (see the log)\n", v["label"], v["errors"]
+                next
+            }
             printf "\nestd worker memory over %s enrollments (%s errors, %.0f/s; load average %s -> %s)\n",
                 v["ok"], v["errors"], v["rate"], load_before, load_after
+            if (workers == 1)
+                printf "1 worker (BENCH_WORKERS=1): it served every enrollment\n"
+            else
+                printf "%d workers (BENCH_WORKERS): each served about 1/%d of the enrollments\n", workers, workers
             printf "%-22s %12s %12s %12s\n", "process", "RSS before", "RSS after", "growth KiB"
             for (i = 2; i <= NF; i++) {
                 if ($i !~ /^rss_/) continue
@@ -306,7 +323,6 @@ if [ "$what" = memory ]; then
                 printf "%-22s %12s %12s %12d%s\n", name, ba[1], ba[2], g,
                     (name ~ /^estd/ && g >= 1024) ? "  (target: < 1024 KiB)" : ""
             }
-            errors = v["errors"]
         }
         END { exit errors > 0 ? 1 : 0 }' "$RESULTS"
     rc=$?
