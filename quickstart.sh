@@ -227,7 +227,7 @@ stop_all() {
             kill -0 -- "-$pid" 2> /dev/null || break
             sleep 0.2
         done
-        # libfcgi workers blocked in accept() may ignore SIGTERM until a request comes.
+        # Whatever has not stopped after 2 s (a hook still running, say) is killed.
         kill -KILL -- "-$pid" 2> /dev/null || true
     done
     wait 2> /dev/null || true

@@ -637,6 +637,9 @@ core_authorize_extra(const struct est_label *lb, enum est_op op,
 	return 0;
 }
 
+/* A code the list accepts must fit in the CSR's challengePassword. */
+_Static_assert(CODES_MAX_LEN <= CSR_MAX_CHALLENGE, "codes longer than a challengePassword");
+
 /*
  * After a server error nothing was issued: give back the enrollment code
  * the request spent. Returns what to add to the reason.

@@ -213,7 +213,8 @@ ec_curves = P-256
 signature_digests = sha256
 san_types = dns
 dns_suffixes = iot.example
-; The CSR's CN (or a DNS name) must equal the user name or the certificate's CN.
+; Every name in the CSR names the user (or the certificate's CN): the CN, if
+; any, equals it; each DNS name is it or it under iot.example.
 subject_must_match = identity
 csrattrs = auto
 EOF

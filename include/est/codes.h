@@ -13,7 +13,7 @@
 #include "est/diag.h"
 
 #define CODES_MAX		100000
-#define CODES_MAX_LEN		256
+#define CODES_MAX_LEN		255	/* a challengePassword: PKCS#9 allows up to 255 */
 
 struct codes;
 

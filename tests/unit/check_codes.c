@@ -200,7 +200,7 @@ START_TEST(reports_a_code_longer_than_the_limit)
 	c = load(text, &d);
 	ck_assert_ptr_null(c);
 	ck_assert_uint_eq(diag_count(&d), 1);
-	snprintf(want, sizeof(want), "%s: a code is longer than 256 bytes", codes_path);
+	snprintf(want, sizeof(want), "%s: a code is longer than 255 bytes", codes_path);
 	ck_assert_str_eq(d.msgs[0], want);
 	diag_free(&d);
 }
