@@ -91,7 +91,7 @@ static void
 config_label_defaults(struct est_label_config *lc)
 {
 	memset(lc, 0, sizeof(*lc));
-	lc->accept_issued = 1;
+	lc->accept_issued = ACCEPT_ISSUED_RENEW;
 	lc->auth.mode = AUTH_CERTIFICATE;
 	config_profile_defaults(&lc->profile);
 }
@@ -578,8 +578,18 @@ config_set_trust(struct config_parse *p, struct est_label_config *lc,
 {
 	if (strcmp(name, "store") == 0)
 		return config_set_path(p->dir, &lc->trust_store, value);
-	if (strcmp(name, "accept_issued") == 0)
-		return config_parse_bool(value, &lc->accept_issued);
+	if (strcmp(name, "accept_issued") == 0) {
+		int yes;
+
+		if (strcasecmp(value, "any") == 0) {
+			lc->accept_issued = ACCEPT_ISSUED_ANY;
+			return 0;
+		}
+		if (config_parse_bool(value, &yes) == -1)
+			return -1;
+		lc->accept_issued = yes ? ACCEPT_ISSUED_RENEW : ACCEPT_ISSUED_NO;
+		return 0;
+	}
 	return -2;
 }
 

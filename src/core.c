@@ -234,26 +234,6 @@ core_auth_free(struct core_auth *a)
 	OPENSSL_cleanse(a, sizeof(*a));
 }
 
-/*
- * Did this CA sign the verified chain's leaf? Its issuer is this CA's
- * certificate, or one with the same name and key (a re-issued CA
- * certificate): the signature was checked with that key.
- */
-static int
-core_issued_by(STACK_OF(X509) *chain, const struct issuer *is)
-{
-	X509 *up;
-
-	if (chain == NULL || sk_X509_num(chain) < 2)
-		return 0;
-	up = sk_X509_value(chain, 1);
-	if (X509_cmp(up, is->cert) == 0)
-		return 1;
-	return X509_NAME_cmp(X509_get_subject_name(up),
-	    X509_get_subject_name(is->cert)) == 0 &&
-	    EVP_PKEY_eq(X509_get0_pubkey(up), X509_get0_pubkey(is->cert)) == 1;
-}
-
 /* Presented, verified by the front server, and verified again here. */
 static int
 core_auth_cert(const struct est_label *lb, const struct est_request *req,
@@ -261,7 +241,6 @@ core_auth_cert(const struct est_label *lb, const struct est_request *req,
 {
 	const struct trust_store *ts;
 	enum trust_result	 tr;
-	STACK_OF(X509)		*chain = NULL;
 	X509			*cert;
 	char			 why[160];
 
@@ -286,12 +265,17 @@ core_auth_cert(const struct est_label *lb, const struct est_request *req,
 	core_print_name(X509_get_subject_name(cert), res->identity,
 	    sizeof(res->identity));
 	ts = op == EST_OP_SIMPLEREENROLL ? lb->reenroll_trust : lb->enroll_trust;
-	tr = trust_store_verify(ts, cert, NULL, req->now,
-	    op == EST_OP_SIMPLEREENROLL ? NULL : &chain, why, sizeof(why));
+	tr = trust_store_verify(ts, cert, NULL, req->now, NULL, why, sizeof(why));
+	/*
+	 * This CA's own client: reenroll trusts nothing else; on simpleenroll
+	 * its issuer's name is this CA's. (A name shared with another trusted
+	 * CA, or a predecessor key's certificate, counts too: the rules this
+	 * sets off only restrict.)
+	 */
 	if (tr == TRUST_OK)
 		a->issued_by_ca = op == EST_OP_SIMPLEREENROLL ||
-		    core_issued_by(chain, &lb->issuer);
-	sk_X509_pop_free(chain, X509_free);
+		    X509_NAME_cmp(X509_get_issuer_name(cert),
+		    X509_get_subject_name(lb->issuer.cert)) == 0;
 	if (tr == TRUST_ERROR) {
 		X509_free(cert);
 		core_fail(res, 500, "client certificate verification failed: %s", why);
@@ -655,6 +639,24 @@ core_unspend_code(const struct est_label *lb, const struct csr_info *csr)
 	return " (the enrollment code was not spent)";
 }
 
+/*
+ * Did the certificate let this client in? Not where a good password
+ * alone would have: a client that always sends its certificate keeps
+ * what its password allows.
+ */
+static int
+core_cert_authorizes(const struct est_label *lb, const struct core_auth *a)
+{
+	switch (lb->cfg->auth.mode) {
+	case AUTH_PASSWORD:
+		return 0;
+	case AUTH_EITHER:
+		return !a->password_ok;
+	default:
+		return 1;
+	}
+}
+
 static void
 core_enroll(const struct est_service *svc, const struct est_label *lb,
     const struct est_request *req, enum est_op op, struct est_response *res)
@@ -678,6 +680,9 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 		goto out;
 	client.cert = auth.cert;
 	client.issued_by_ca = auth.cert != NULL && auth.issued_by_ca;
+	client.enroll_renews = op == EST_OP_SIMPLEENROLL && client.issued_by_ca &&
+	    lb->cfg->accept_issued != ACCEPT_ISSUED_ANY &&
+	    core_cert_authorizes(lb, &auth);
 	client.is_ra = auth.cert != NULL && policy_is_ra(pr, auth.cert);
 	if (auth.password_ok)
 		client.identities[client.n_identities++] = auth.user;

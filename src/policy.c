@@ -722,10 +722,11 @@ policy_decide(const struct est_profile *pr, enum est_op op,
 	/*
 	 * A certificate this CA issued renews itself, by either operation:
 	 * else simpleenroll would get round simplereenroll's name rule and
-	 * renewal window. An RA's certificate enrolls others.
+	 * renewal window (accept_issued = any opts out). An RA's certificate
+	 * enrolls others.
 	 */
-	if (client->cert != NULL && client->issued_by_ca &&
-	    (op == EST_OP_SIMPLEREENROLL || !client->is_ra)) {
+	if (op == EST_OP_SIMPLEREENROLL ||
+	    (client->enroll_renews && client->cert != NULL && !client->is_ra)) {
 		/* A ChangeSubjectName, where allowed, asks for other names. */
 		if (!(csr->has_change_subject_name && pr->allow_change_subject_name) &&
 		    policy_check_reenroll(csr, client->cert, reason, reasonlen) == -1)

@@ -482,7 +482,10 @@ service_log_label(const struct est_label *lb)
 	    (cfg->accept_issued && !lb->ca_in_trust_dir ? 1 : 0);
 	log_msg(LOG_LEVEL_INFO, "  trust store %s: %zu certificate(s)%s",
 	    cfg->trust_store ? cfg->trust_store : "(none)", n_trusted,
-	    cfg->accept_issued ? ", and this CA's own clients (accept_issued = yes)" : "");
+	    cfg->accept_issued == ACCEPT_ISSUED_ANY ? ", and this CA's own clients "
+	    "(accept_issued = any: for any names)" :
+	    cfg->accept_issued ? ", and this CA's own clients (accept_issued = yes: "
+	    "to renew themselves)" : "");
 	for (i = 0; i < trust_store_count(lb->enroll_trust); i++)
 		if (lb->ca_in_trust_dir || X509_cmp(trust_store_cert(
 		    lb->enroll_trust, i), lb->issuer.cert) != 0)
@@ -495,8 +498,8 @@ service_log_label(const struct est_label *lb)
 		    "cannot authenticate simplereenroll");
 	if (lb->ca_in_trust_dir && !cfg->accept_issued)
 		log_msg(LOG_LEVEL_WARNING, "  the trust store holds this CA's own "
-		    "certificate: its clients may use simpleenroll although "
-		    "accept_issued = no");
+		    "certificate: its clients may use simpleenroll (to renew "
+		    "themselves) although accept_issued = no");
 	log_msg(LOG_LEVEL_INFO, "  auth: %s%s%s%s", service_auth_names[cfg->auth.mode],
 	    lb->users ? ", password file " : "",
 	    lb->users ? cfg->auth.htpasswd : "",

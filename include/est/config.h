@@ -98,6 +98,13 @@ struct est_profile {
 	char		*csrattrs_base64;
 };
 
+/* [trust] accept_issued: what this CA's own certificates may do on simpleenroll. */
+enum accept_issued {
+	ACCEPT_ISSUED_NO,	/* not trusted for it (unless the store holds the CA) */
+	ACCEPT_ISSUED_RENEW,	/* yes: renew themselves, under simplereenroll's rules */
+	ACCEPT_ISSUED_ANY	/* enroll like any trusted client (RFC 7030 4.2.1) */
+};
+
 enum auth_mode {
 	AUTH_CERTIFICATE,
 	AUTH_PASSWORD,
@@ -121,7 +128,7 @@ struct est_label_config {
 	char		*ca_chain;		/* optional */
 	char		*cacerts_bundle;	/* optional */
 	char		*trust_store;
-	int		 accept_issued;
+	enum accept_issued accept_issued;
 	struct est_auth_config auth;
 	struct est_profile profile;
 };

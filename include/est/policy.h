@@ -39,7 +39,9 @@ struct issue_plan {
 /* The request's client, as authenticated. */
 struct policy_client {
 	X509		*cert;		/* verified certificate, or NULL */
-	int		 issued_by_ca;	/* chain runs through this CA's certificate */
+	int		 issued_by_ca;	/* cert is this CA's own client's */
+	/* simpleenroll let in by such a certificate: it renews itself. */
+	int		 enroll_renews;
 	int		 is_ra;		/* a registration authority (RFC 7030 3.7) */
 	const char	*identities[POLICY_MAX_IDENTITIES];	/* cert CN, user name */
 	size_t		 n_identities;

@@ -314,9 +314,34 @@ START_TEST(keeps_defaults_for_settings_not_given)
 	ck_assert_uint_eq(cfg.labels[0].profile.n_eku, 2);
 	ck_assert_ptr_null(cfg.labels[0].ca_chain);
 	ck_assert_ptr_null(cfg.labels[0].cacerts_bundle);
-	ck_assert_int_eq(cfg.labels[0].accept_issued, 1);
+	ck_assert_int_eq(cfg.labels[0].accept_issued, ACCEPT_ISSUED_RENEW);
 	config_free(&cfg);
 	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
+START_TEST(accept_issued_takes_yes_no_or_any)
+{
+	static const struct { const char *v; enum accept_issued want; } cases[] = {
+		{ "yes", ACCEPT_ISSUED_RENEW }, { "on", ACCEPT_ISSUED_RENEW },
+		{ "no", ACCEPT_ISSUED_NO }, { "0", ACCEPT_ISSUED_NO },
+		{ "any", ACCEPT_ISSUED_ANY }, { "ANY", ACCEPT_ISSUED_ANY },
+	};
+	char			dir[TP_PATH_MAX], text[256];
+	struct est_config	cfg;
+	struct diag		d;
+	size_t			i;
+
+	tp_mkdtemp(dir);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "[ca]\ncertificate = ca.pem\nkey = ca.key\n"
+		    "[trust]\nstore = t\naccept_issued = %s\n", cases[i].v);
+		ck_assert_int_eq(load(dir, text, &cfg, &d), 0);
+		ck_assert_int_eq(cfg.labels[0].accept_issued, cases[i].want);
+		config_free(&cfg);
+		diag_free(&d);
+	}
 	tp_rmtree(dir);
 }
 END_TEST
@@ -1249,6 +1274,7 @@ main(void)
 	tcase_add_test(tc, loads_every_setting_and_resolves_relative_paths);
 	tcase_add_test(tc, passes_key_uris_to_the_store_untouched);
 	tcase_add_test(tc, keeps_defaults_for_settings_not_given);
+	tcase_add_test(tc, accept_issued_takes_yes_no_or_any);
 	tcase_add_test(tc, reports_every_invalid_value_with_its_setting);
 	tcase_add_test(tc, reports_unknown_sections_and_settings);
 	tcase_add_test(tc, an_unknown_section_without_settings_is_reported);

@@ -15,6 +15,7 @@
 #include "est/b64.h"
 #include "est/core.h"
 #include "est/csrattrs.h"
+#include "est/signer.h"
 #include "testpki.h"
 
 #define ENROLL		"/.well-known/est/simpleenroll"
@@ -23,7 +24,25 @@
 #define CT_P10		"application/pkcs10"
 
 static void		 iot_teardown(void);
+static void		 reload(const char *extra);
+static void		 post_basic(const char *path, const struct tp_csr_spec *spec,
+			    const char *peer_pem, const char *user,
+			    const char *password, struct est_response *res);
 static struct tp_env		 env;
+
+/*
+ * Linked with -Wl,--wrap=signer_sign_cert: signing fails while
+ * fail_signing is set, as an HSM that went away would.
+ */
+static int			 fail_signing;
+int	__real_signer_sign_cert(const struct signer *, X509 *);
+int	__wrap_signer_sign_cert(const struct signer *, X509 *);
+
+int
+__wrap_signer_sign_cert(const struct signer *s, X509 *x)
+{
+	return fail_signing ? -1 : __real_signer_sign_cert(s, x);
+}
 static struct est_service	 svc;
 static EVP_PKEY			*client_key;
 static X509			*boot_client;	/* from the external Bootstrap CA */
@@ -755,6 +774,46 @@ START_TEST(this_cas_clients_enroll_only_to_renew_their_names)
 	assert_fail(&res, 403, "re-enrollment CSR subject differs from the "
 	    "certificate being renewed (a certificate from this CA renews "
 	    "itself, by simpleenroll too)");
+	est_response_free(&res);
+}
+END_TEST
+
+START_TEST(accept_issued_any_lets_this_cas_clients_enroll_other_names)
+{
+	struct tp_csr_spec	 other = { .cn = "second-purpose" };
+	struct est_response	 res;
+
+	reload("[trust]\naccept_issued = any\n");
+	post(ENROLL, TP_EC_P256, &other, own_pem, &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	/* simplereenroll keeps its rules. */
+	post(REENROLL, TP_EC_P256, &other, own_pem, &res);
+	assert_fail(&res, 403, "re-enrollment CSR subject differs from the "
+	    "certificate being renewed");
+	est_response_free(&res);
+}
+END_TEST
+
+/* A password that alone lets the client in keeps what it allows. */
+START_TEST(renewal_rules_follow_the_certificate_only_where_it_let_the_client_in)
+{
+	struct tp_csr_spec	 other = { .cn = "other-name" };
+	struct est_response	 res;
+
+	reload("[auth]\nmethods = certificate-or-password\nhtpasswd = users\n");
+	post_basic(ENROLL, &other, own_pem, "alice", "alice-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	post(ENROLL, TP_EC_P256, &other, own_pem, &res);
+	ck_assert_int_eq(res.status, 403);
+	ck_assert_ptr_nonnull(strstr(res.reason, "by simpleenroll too"));
+	est_response_free(&res);
+	/* Where both are required, the certificate is part of it. */
+	reload("[auth]\nmethods = certificate-and-password\nhtpasswd = users\n");
+	post_basic(ENROLL, &other, own_pem, "alice", "alice-password", &res);
+	ck_assert_int_eq(res.status, 403);
+	ck_assert_ptr_nonnull(strstr(res.reason, "by simpleenroll too"));
 	est_response_free(&res);
 }
 END_TEST
@@ -1551,6 +1610,28 @@ START_TEST(an_enrollment_code_is_spent_once_and_only_on_success)
 	post_basic(IOT_ENROLL, &three, NULL, "demo", "demo-password", &res);
 	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
 	est_response_free(&res);
+	/* A server error after the code was spent gives it back. */
+	{
+		struct tp_csr_spec four = { .cn = "d6", .challenge_password = "CODE-4" };
+
+		tp_write_file(env.dir, "codes", "CODE-1\nCODE-2\nCODE-3\nCODE-4\n",
+		    28, 0600);
+		reload(IOT_PASSWORD "[profile iot]\nchallenge_password = code\n"
+		    "enrollment_codes = codes\nenrollment_code_state = spent\n");
+		fail_signing = 1;
+		post_basic(IOT_ENROLL, &four, NULL, "demo", "demo-password", &res);
+		fail_signing = 0;
+		ck_assert_int_eq(res.status, 500);
+		ck_assert_msg(strstr(res.reason, "(the enrollment code was not spent)")
+		    != NULL, "%s", res.reason);
+		est_response_free(&res);
+		post_basic(IOT_ENROLL, &four, NULL, "demo", "demo-password", &res);
+		ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+		est_response_free(&res);
+		post_basic(IOT_ENROLL, &four, NULL, "demo", "demo-password", &res);
+		assert_fail(&res, 403, "enrollment code was already used");
+		est_response_free(&res);
+	}
 	/* Refused at authentication: nothing is looked at. */
 	post_basic(IOT_ENROLL, &three, NULL, "demo", "wrong", &res);
 	ck_assert_int_eq(res.status, 401);
@@ -1597,6 +1678,8 @@ main(void)
 	tcase_add_test(tc, enrolls_from_a_pem_armored_request);
 	tcase_add_test(tc, enrolls_an_rsa_key_with_key_encipherment);
 	tcase_add_test(tc, this_cas_clients_enroll_only_to_renew_their_names);
+	tcase_add_test(tc, accept_issued_any_lets_this_cas_clients_enroll_other_names);
+	tcase_add_test(tc, renewal_rules_follow_the_certificate_only_where_it_let_the_client_in);
 	tcase_add_test(tc, reenrolls_a_certificate_of_this_ca_with_the_same_identity);
 	tcase_add_test(tc, refuses_reenrollment_with_another_identity);
 	tcase_add_test(tc, refuses_reenrollment_for_a_certificate_of_another_ca);

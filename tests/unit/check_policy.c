@@ -588,7 +588,7 @@ static int
 names_check(const struct tp_csr_spec *spec, const struct policy_client *client,
     char *r, size_t rlen)
 {
-	struct policy_client	none = { NULL, 0, 0, { NULL, NULL }, 0 };
+	struct policy_client	none = { .cert = NULL };
 	struct csr_info		info;
 	int			rc;
 
@@ -886,7 +886,7 @@ START_TEST(identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity)
 {
 	static const char refused[] = "every name in the CSR must name the "
 	    "authenticated identity (device-7)";
-	struct policy_client	c = { NULL, 0, 0, { "device-7", NULL }, 1 };
+	struct policy_client	c = { .identities = { "device-7" }, .n_identities = 1 };
 	struct tp_csr_spec	cn = { .cn = "device-7" };
 	struct tp_csr_spec	dns = { .o = "Org", .san = "DNS:DEVICE-7" };
 	struct tp_csr_spec	cn_dns = { .cn = "device-7", .san = "DNS:device-7" };
@@ -1023,11 +1023,12 @@ END_TEST
 
 START_TEST(identity_rule_accepts_any_of_the_identities)
 {
-	struct policy_client	c = { NULL, 0, 0, { "alice", "device-7" }, 2 };
+	struct policy_client	c = { .identities = { "alice", "device-7" },
+	    .n_identities = 2 };
 	struct tp_csr_spec	user = { .cn = "alice" };
 	struct tp_csr_spec	cert = { .cn = "device-7" };
 	struct tp_csr_spec	other = { .cn = "bob" };
-	struct policy_client	nobody = { NULL, 0, 0, { NULL, NULL }, 0 };
+	struct policy_client	nobody = { .cert = NULL };
 	char			r[200];
 
 	cfg.labels[0].profile.subject_rule = NAME_RULE_IDENTITY;
@@ -1044,7 +1045,8 @@ END_TEST
 
 START_TEST(identity_rule_does_not_bind_a_registration_authority)
 {
-	struct policy_client	ra = { NULL, 0, 1, { "ra-1", NULL }, 1 };
+	struct policy_client	ra = { .is_ra = 1, .identities = { "ra-1" },
+	    .n_identities = 1 };
 	struct tp_csr_spec	other = { .cn = "device-99" };
 	char			r[200];
 
@@ -1167,7 +1169,10 @@ START_TEST(renewal_window_applies_to_certificates_this_ca_issued)
 {
 	struct tp_csr_spec	 spec = { .cn = "dev" };
 	X509			*x = expiring_cert(NOW + 40 * DAY);
-	struct policy_client	 ra = { .cert = x, .issued_by_ca = 1, .is_ra = 1 };
+	struct policy_client	 renews = { .cert = x, .issued_by_ca = 1,
+	    .enroll_renews = 1 };
+	struct policy_client	 ra = { .cert = x, .issued_by_ca = 1,
+	    .enroll_renews = 1, .is_ra = 1 };
 	struct csr_info		 info;
 	struct issue_plan	 plan;
 	char			 r[200];
@@ -1177,20 +1182,22 @@ START_TEST(renewal_window_applies_to_certificates_this_ca_issued)
 	    CA_END, &plan, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "too early to renew: renewal opens 30 days before "
 	    "the certificate expires");
-	/* simpleenroll with the same certificate renews it just the same. */
-	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, x, 1,
-	    CA_END, &plan, r, sizeof(r)), -1);
+	/* simpleenroll let in by the same certificate renews it just the same. */
+	mk(TP_EC_P256, &spec, &info);
+	ck_assert_int_eq(policy_decide(&cfg.labels[0].profile, EST_OP_SIMPLEENROLL,
+	    &info, &renews, NOW, CA_END, &plan, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "too early to renew: renewal opens 30 days before "
 	    "the certificate expires (a certificate from this CA renews itself, "
 	    "by simpleenroll too)");
-	/* A certificate of another CA (a bootstrap one) is no renewal. */
-	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, x, 0,
-	    CA_END, &plan, r, sizeof(r)), 0);
-	/* Nor is an RA's, which enrolls others. */
-	mk(TP_EC_P256, &spec, &info);
+	/* Not so for an RA's, which enrolls others... */
 	ck_assert_int_eq(policy_decide(&cfg.labels[0].profile, EST_OP_SIMPLEENROLL,
 	    &info, &ra, NOW, CA_END, &plan, r, sizeof(r)), 0);
 	csr_info_free(&info);
+	/* ...nor for one that did not let the client in (or a bootstrap one). */
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, x, 1,
+	    CA_END, &plan, r, sizeof(r)), 0);
+	ck_assert_int_eq(decide(EST_OP_SIMPLEENROLL, TP_EC_P256, &spec, x, 0,
+	    CA_END, &plan, r, sizeof(r)), 0);
 	cfg.labels[0].profile.renewal_window_days = 40;
 	ck_assert_int_eq(decide(EST_OP_SIMPLEREENROLL, TP_EC_P256, &spec, x, 1,
 	    CA_END, &plan, r, sizeof(r)), 0);

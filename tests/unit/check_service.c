@@ -581,7 +581,7 @@ START_TEST(summary_logs_the_ca_cacerts_and_trust_store)
 	ck_assert_ptr_nonnull(strstr(text, "info:   /cacerts serves 1 certificate(s)\n"));
 	ck_assert_ptr_nonnull(strstr(text, "info:   auth: certificate\n"));
 	ck_assert_ptr_nonnull(strstr(text, "trust: 1 certificate(s), and this CA's "
-	    "own clients (accept_issued = yes)\n"));
+	    "own clients (accept_issued = yes: to renew themselves)\n"));
 	ck_assert_ptr_nonnull(strstr(text, "info:     trusted: CN=Bootstrap CA (valid "));
 	ck_assert_ptr_null(strstr(text, "trusted: CN=EST Test CA"));
 	ck_assert_ptr_nonnull(strstr(text, "max_body_bytes=65536"));
@@ -608,8 +608,8 @@ START_TEST(summary_shows_this_ca_when_the_trust_store_holds_it)
 	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=Bootstrap CA (valid "));
 	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=EST Test CA (valid "));
 	ck_assert_ptr_nonnull(strstr(text, "warning:   the trust store holds this "
-	    "CA's own certificate: its clients may use simpleenroll although "
-	    "accept_issued = no\n"));
+	    "CA's own certificate: its clients may use simpleenroll (to renew "
+	    "themselves) although accept_issued = no\n"));
 	ck_assert_ptr_nonnull(strstr(text, "signature_digests=SHA256,SHA384,SHA512 "));
 	free(text);
 	service_free(&svc);
@@ -618,8 +618,15 @@ START_TEST(summary_shows_this_ca_when_the_trust_store_holds_it)
 	ck_assert_int_eq(load(NULL, &svc, &d), 0);
 	text = summary_text(&svc);
 	ck_assert_ptr_nonnull(strstr(text, "trust: 2 certificate(s), and this CA's "
-	    "own clients (accept_issued = yes)\n"));
+	    "own clients (accept_issued = yes: to renew themselves)\n"));
 	ck_assert_ptr_null(strstr(text, "warning:"));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	ck_assert_int_eq(load("accept_issued = any\n", &svc, &d), 0);
+	text = summary_text(&svc);
+	ck_assert_ptr_nonnull(strstr(text, "and this CA's own clients "
+	    "(accept_issued = any: for any names)\n"));
 	free(text);
 	service_free(&svc);
 	diag_free(&d);

@@ -101,6 +101,8 @@ tests_unit_check_service_LDADD = $(UNIT_LINK)
 tests_unit_check_core_SOURCES = tests/unit/check_core.c $(UNIT_PKI)
 tests_unit_check_core_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_core_LDADD = $(UNIT_LINK)
+# Signing failures on demand (see fail_signing).
+tests_unit_check_core_LDFLAGS = -Wl,--wrap=signer_sign_cert
 
 tests_unit_check_htpasswd_SOURCES = tests/unit/check_htpasswd.c $(UNIT_PKI)
 tests_unit_check_htpasswd_CFLAGS = $(UNIT_COMPILE_FLAGS)
