@@ -88,7 +88,8 @@ static void
 fz_decide(const struct csr_info *csr, enum est_op op, int issued_by_ca)
 {
 	struct policy_client	 client = { .cert = fz_client,
-	    .issued_by_ca = issued_by_ca };
+	    .issued_by_ca = issued_by_ca,
+	    .enroll_renews = op == EST_OP_SIMPLEENROLL && issued_by_ca };
 	struct issue_plan	 plan;
 	time_t			 now = time(NULL);
 	X509			*cert;
@@ -145,6 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	csr_key_describe(&csr, desc, sizeof(desc));
 	fz_same_as_openssl(data, size, &csr);
 	fz_decide(&csr, EST_OP_SIMPLEENROLL, 0);
+	fz_decide(&csr, EST_OP_SIMPLEENROLL, 1);	/* this CA's client renewing */
 	fz_decide(&csr, EST_OP_SIMPLEREENROLL, 1);
 	fz_decide(&csr, EST_OP_CACERTS, 0);
 	csr_info_free(&csr);

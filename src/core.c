@@ -642,7 +642,8 @@ core_unspend_code(const struct est_label *lb, const struct csr_info *csr)
 /*
  * Did the certificate let this client in? Not where a good password
  * alone would have: a client that always sends its certificate keeps
- * what its password allows.
+ * what its password allows. A REMOTE_USER may be the certificate itself
+ * (lighttpd ssl.verifyclient.username, Apache SSLUserName): no password.
  */
 static int
 core_cert_authorizes(const struct est_label *lb, const struct core_auth *a)
@@ -651,7 +652,7 @@ core_cert_authorizes(const struct est_label *lb, const struct core_auth *a)
 	case AUTH_PASSWORD:
 		return 0;
 	case AUTH_EITHER:
-		return !a->password_ok;
+		return !a->password_ok || a->via_remote_user;
 	default:
 		return 1;
 	}
@@ -671,6 +672,7 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 	X509			*issued = NULL;
 	char			 why[200];
 	time_t			 now = req->now != 0 ? req->now : time(NULL);
+	int			 lends_name = 1;
 
 	memset(&csr, 0, sizeof(csr));
 	memset(&auth, 0, sizeof(auth));
@@ -680,13 +682,16 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 		goto out;
 	client.cert = auth.cert;
 	client.issued_by_ca = auth.cert != NULL && auth.issued_by_ca;
-	client.enroll_renews = op == EST_OP_SIMPLEENROLL && client.issued_by_ca &&
-	    lb->cfg->accept_issued != ACCEPT_ISSUED_ANY &&
-	    core_cert_authorizes(lb, &auth);
+	if (op == EST_OP_SIMPLEENROLL && client.issued_by_ca &&
+	    lb->cfg->accept_issued != ACCEPT_ISSUED_ANY) {
+		client.enroll_renews = core_cert_authorizes(lb, &auth);
+		/* Let in by its password: the certificate lends no name either. */
+		lends_name = client.enroll_renews;
+	}
 	client.is_ra = auth.cert != NULL && policy_is_ra(pr, auth.cert);
 	if (auth.password_ok)
 		client.identities[client.n_identities++] = auth.user;
-	if (auth.cert != NULL && auth.cn[0] != '\0')
+	if (auth.cert != NULL && auth.cn[0] != '\0' && lends_name)
 		client.identities[client.n_identities++] = auth.cn;
 	if (core_body_state(svc, req, res) == -1)
 		goto out;

@@ -25,6 +25,10 @@
 
 static void		 iot_teardown(void);
 static void		 reload(const char *extra);
+static void		 post_auth(const char *path, enum tp_key_type kt,
+			    const struct tp_csr_spec *spec, const char *peer_pem,
+			    const char *authorization, const char *remote_user,
+			    struct est_response *res);
 static void		 post_basic(const char *path, const struct tp_csr_spec *spec,
 			    const char *peer_pem, const char *user,
 			    const char *password, struct est_response *res);
@@ -32,15 +36,18 @@ static struct tp_env		 env;
 
 /*
  * Linked with -Wl,--wrap=signer_sign_cert: signing fails while
- * fail_signing is set, as an HSM that went away would.
+ * fail_signing is set, as an HSM that went away would. wrapped_calls
+ * tells whether the wrap took (link-time optimisation can bind the call
+ * inside libestcore.a directly).
  */
-static int			 fail_signing;
+static int			 fail_signing, wrapped_calls;
 int	__real_signer_sign_cert(const struct signer *, X509 *);
 int	__wrap_signer_sign_cert(const struct signer *, X509 *);
 
 int
 __wrap_signer_sign_cert(const struct signer *s, X509 *x)
 {
+	wrapped_calls++;
 	return fail_signing ? -1 : __real_signer_sign_cert(s, x);
 }
 static struct est_service	 svc;
@@ -812,6 +819,32 @@ START_TEST(renewal_rules_follow_the_certificate_only_where_it_let_the_client_in)
 	/* Where both are required, the certificate is part of it. */
 	reload("[auth]\nmethods = certificate-and-password\nhtpasswd = users\n");
 	post_basic(ENROLL, &other, own_pem, "alice", "alice-password", &res);
+	ck_assert_int_eq(res.status, 403);
+	ck_assert_ptr_nonnull(strstr(res.reason, "by simpleenroll too"));
+	est_response_free(&res);
+}
+END_TEST
+
+/* ...and the certificate lends it no name to get round the rules with. */
+START_TEST(a_password_exempt_client_gets_no_name_from_this_cas_certificate)
+{
+	struct tp_csr_spec	 cert_name = { .cn = "device-1" };
+	struct tp_csr_spec	 user_name = { .cn = "alice" };
+	struct tp_csr_spec	 other = { .cn = "elsewhere" };
+	struct est_response	 res;
+
+	reload("[auth]\nmethods = certificate-or-password\nhtpasswd = users\n"
+	    "[profile]\nsubject_must_match = identity\n");
+	post_basic(ENROLL, &cert_name, own_pem, "alice", "alice-password", &res);
+	assert_fail(&res, 403, "every name in the CSR must name the "
+	    "authenticated identity (alice)");
+	est_response_free(&res);
+	post_basic(ENROLL, &user_name, own_pem, "alice", "alice-password", &res);
+	ck_assert_msg(res.status == 200, "%d %s", res.status, res.reason);
+	est_response_free(&res);
+	/* A front server's REMOTE_USER may be the certificate itself: no exemption. */
+	reload("[auth]\nmethods = certificate-or-password\ntrust_remote_user = yes\n");
+	post_auth(ENROLL, TP_EC_P256, &other, own_pem, NULL, "device-1", &res);
 	ck_assert_int_eq(res.status, 403);
 	ck_assert_ptr_nonnull(strstr(res.reason, "by simpleenroll too"));
 	est_response_free(&res);
@@ -1619,8 +1652,11 @@ START_TEST(an_enrollment_code_is_spent_once_and_only_on_success)
 		reload(IOT_PASSWORD "[profile iot]\nchallenge_password = code\n"
 		    "enrollment_codes = codes\nenrollment_code_state = spent\n");
 		fail_signing = 1;
+		wrapped_calls = 0;
 		post_basic(IOT_ENROLL, &four, NULL, "demo", "demo-password", &res);
 		fail_signing = 0;
+		ck_assert_msg(wrapped_calls == 1, "the -Wl,--wrap=signer_sign_cert "
+		    "seam was not reached (an LTO build?): %d calls", wrapped_calls);
 		ck_assert_int_eq(res.status, 500);
 		ck_assert_msg(strstr(res.reason, "(the enrollment code was not spent)")
 		    != NULL, "%s", res.reason);
@@ -1680,6 +1716,7 @@ main(void)
 	tcase_add_test(tc, this_cas_clients_enroll_only_to_renew_their_names);
 	tcase_add_test(tc, accept_issued_any_lets_this_cas_clients_enroll_other_names);
 	tcase_add_test(tc, renewal_rules_follow_the_certificate_only_where_it_let_the_client_in);
+	tcase_add_test(tc, a_password_exempt_client_gets_no_name_from_this_cas_certificate);
 	tcase_add_test(tc, reenrolls_a_certificate_of_this_ca_with_the_same_identity);
 	tcase_add_test(tc, refuses_reenrollment_with_another_identity);
 	tcase_add_test(tc, refuses_reenrollment_for_a_certificate_of_another_ca);
