@@ -650,7 +650,7 @@ core_cert_authorizes(const struct est_label *lb, const struct core_auth *a)
 {
 	switch (lb->cfg->auth.mode) {
 	case AUTH_PASSWORD:
-		return 0;
+		return a->via_remote_user;
 	case AUTH_EITHER:
 		return !a->password_ok || a->via_remote_user;
 	default:

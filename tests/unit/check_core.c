@@ -848,6 +848,11 @@ START_TEST(a_password_exempt_client_gets_no_name_from_this_cas_certificate)
 	ck_assert_int_eq(res.status, 403);
 	ck_assert_ptr_nonnull(strstr(res.reason, "by simpleenroll too"));
 	est_response_free(&res);
+	reload("[auth]\nmethods = password\ntrust_remote_user = yes\n");
+	post_auth(ENROLL, TP_EC_P256, &other, own_pem, NULL, "device-1", &res);
+	ck_assert_int_eq(res.status, 403);
+	ck_assert_ptr_nonnull(strstr(res.reason, "by simpleenroll too"));
+	est_response_free(&res);
 }
 END_TEST
 
