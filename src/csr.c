@@ -469,6 +469,64 @@ out:
 }
 
 /*
+ * certgen copies the subject and the key bits as they came, and a
+ * certificate is DER (RFC 5280 4.1). OpenSSL decodes BER: long-form
+ * lengths, constructed strings, unsorted multi-valued RDNs, an RSA modulus
+ * without its sign octet (which it reads as positive, unlike others). What
+ * does not re-encode to the same bytes is refused rather than signed.
+ */
+static int
+csr_subject_is_der(const X509_NAME *subject)
+{
+	X509_NAME		*name;
+	const X509_NAME_ENTRY	*ne;
+	const unsigned char	*der;
+	unsigned char		*canon = NULL;
+	size_t			 derlen;
+	int			 i, len, prev = -1, ok = 0;
+
+	if (!X509_NAME_get0_der(subject, &der, &derlen) ||
+	    (name = X509_NAME_new()) == NULL)
+		return 0;
+	/* The same entries in a new name, which encodes them anew. */
+	for (i = 0; i < X509_NAME_entry_count(subject); i++) {
+		ne = X509_NAME_get_entry(subject, i);
+		/* -1: into the RDN of the entry before; 0: a new RDN. */
+		if (!X509_NAME_add_entry(name, ne, -1,
+		    X509_NAME_ENTRY_set(ne) == prev ? -1 : 0))
+			goto out;
+		prev = X509_NAME_ENTRY_set(ne);
+	}
+	if ((len = i2d_X509_NAME(name, &canon)) > 0)
+		ok = (size_t)len == derlen && memcmp(canon, der, derlen) == 0;
+out:
+	X509_NAME_free(name);
+	OPENSSL_free(canon);
+	return ok;
+}
+
+/* RSAPublicKey ::= SEQUENCE { n, e }, as DER encodes these n and e. */
+static int
+csr_rsa_key_is_der(const BIGNUM *n, const BIGNUM *e,
+    const unsigned char *bits, int bitslen)
+{
+	CSR_RSA_KEY	 k;
+	unsigned char	*canon = NULL;
+	int		 len, ok = 0;
+
+	k.n = BN_to_ASN1_INTEGER(n, NULL);
+	k.e = BN_to_ASN1_INTEGER(e, NULL);
+	if (k.n != NULL && k.e != NULL &&
+	    (len = ASN1_item_i2d((ASN1_VALUE *)&k, &canon,
+	    ASN1_ITEM_rptr(CSR_RSA_KEY))) > 0)
+		ok = len == bitslen && memcmp(canon, bits, (size_t)len) == 0;
+	OPENSSL_free(canon);
+	ASN1_INTEGER_free(k.n);
+	ASN1_INTEGER_free(k.e);
+	return ok;
+}
+
+/*
  * A verified signature proves possession only of a real key. Decoding
  * already put an EC point on its curve; the point at infinity (a lone 00
  * octet) and RSA public exponents that make signatures forgeable remain.
@@ -498,7 +556,7 @@ csr_check_key(const struct csr_info *info, char *reason, size_t reasonlen)
 	case EVP_PKEY_RSA:
 		/* RFC 3279 2.3.1: NULL (or, from lax encoders, absent); nothing else. */
 		if ((pub = X509_REQ_get_X509_PUBKEY(info->req)) == NULL ||
-		    !X509_PUBKEY_get0_param(NULL, NULL, NULL, &algor, pub))
+		    !X509_PUBKEY_get0_param(NULL, &bits, &bitslen, &algor, pub))
 			break;
 		X509_ALGOR_get0(NULL, &ptype, NULL, algor);
 		if (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF) {
@@ -509,6 +567,12 @@ csr_check_key(const struct csr_info *info, char *reason, size_t reasonlen)
 		if (!EVP_PKEY_get_bn_param(info->pkey, OSSL_PKEY_PARAM_RSA_N, &n) ||
 		    !EVP_PKEY_get_bn_param(info->pkey, OSSL_PKEY_PARAM_RSA_E, &e))
 			break;
+		if (!csr_rsa_key_is_der(n, e, bits, bitslen)) {
+			BN_free(n);
+			BN_free(e);
+			snprintf(reason, reasonlen, "CSR public key is not DER");
+			return -1;
+		}
 		ok = BN_is_odd(n) && BN_is_odd(e) && BN_num_bits(e) > 16 &&
 		    BN_num_bits(e) <= 256 && BN_cmp(e, n) < 0;
 		BN_free(n);
@@ -570,6 +634,10 @@ verified:
 	}
 	if (csr_check_key(info, reason, reasonlen) == -1)
 		goto out;
+	if (!csr_subject_is_der(X509_REQ_get_subject_name(info->req))) {
+		snprintf(reason, reasonlen, "CSR subject is not DER");
+		goto out;
+	}
 	info->key_type = EVP_PKEY_get_base_id(info->pkey);
 	info->key_bits = EVP_PKEY_get_bits(info->pkey);
 	info->curve_nid = info->key_type == EVP_PKEY_EC ?

@@ -739,6 +739,143 @@ START_TEST(rejects_rsa_keys_whose_exponent_makes_signatures_forgeable)
 }
 END_TEST
 
+/*
+ * A CSR signed by key whose subject is the given encoding, kept as it is
+ * (X509_NAME caches what it decoded), and whose key bits are rsa_bits
+ * when not NULL. DER appended to out.
+ */
+static void
+encoded_csr(EVP_PKEY *key, const unsigned char *name_der, size_t name_len,
+    const unsigned char *rsa_bits, size_t rsa_len, struct buf *out)
+{
+	X509_REQ		*req = X509_REQ_new();
+	X509_NAME		*name;
+	const unsigned char	*p = name_der;
+	unsigned char		*der = NULL, *bits;
+	int			 len;
+
+	ck_assert_ptr_nonnull(name = d2i_X509_NAME(NULL, &p, (long)name_len));
+	ck_assert_ptr_eq(p, name_der + name_len);
+	ck_assert_int_eq(X509_REQ_set_subject_name(req, name), 1);
+	ck_assert_int_eq(X509_REQ_set_pubkey(req, key), 1);
+	if (rsa_bits != NULL) {
+		ck_assert_ptr_nonnull(bits = OPENSSL_memdup(rsa_bits, rsa_len));
+		ck_assert_int_eq(X509_PUBKEY_set0_param(X509_REQ_get_X509_PUBKEY(req),
+		    OBJ_nid2obj(NID_rsaEncryption), V_ASN1_NULL, NULL, bits,
+		    (int)rsa_len), 1);
+	}
+	ck_assert_int_gt(X509_REQ_sign(req, key, EVP_sha256()), 0);
+	ck_assert_int_gt(len = i2d_X509_REQ(req, &der), 0);
+	buf_append(out, der, (size_t)len);
+	OPENSSL_free(der);
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+}
+
+/* certgen copies the subject and the key bits: they must be DER already. */
+START_TEST(rejects_a_subject_or_rsa_key_that_is_not_der)
+{
+	static const unsigned char long_length[] = {	/* CN, length 81 04 */
+		0x30, 0x10, 0x31, 0x0e, 0x30, 0x0c, 0x06, 0x03, 0x55, 0x04, 0x03,
+		0x0c, 0x81, 0x04, 't', 'e', 's', 't'
+	};
+	static const unsigned char constructed[] = {	/* CN "ab" + "cd" */
+		0x30, 0x13, 0x31, 0x11, 0x30, 0x0f, 0x06, 0x03, 0x55, 0x04, 0x03,
+		0x2c, 0x08, 0x0c, 0x02, 'a', 'b', 0x0c, 0x02, 'c', 'd'
+	};
+	/* One RDN, O and CN: DER sorts a SET OF by encoding, so CN (55 04 03) first. */
+	static const unsigned char unsorted[] = {
+		0x30, 0x1a, 0x31, 0x18,
+		0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x0c, 0x03, 'a', 'a', 'a',
+		0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x03, 'b', 'b', 'b'
+	};
+	static const unsigned char sorted[] = {
+		0x30, 0x1a, 0x31, 0x18,
+		0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x03, 'b', 'b', 'b',
+		0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x0c, 0x03, 'a', 'a', 'a'
+	};
+	static const unsigned char plain[] = {
+		0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x03,
+		0x0c, 0x04, 't', 'e', 's', 't'
+	};
+	static const struct {
+		const unsigned char	*der;
+		size_t			 len;
+		int			 ok;
+	} names[] = {
+		{ long_length, sizeof(long_length), 0 },
+		{ constructed, sizeof(constructed), 0 },
+		{ unsorted, sizeof(unsorted), 0 },
+		{ sorted, sizeof(sorted), 1 },
+		{ plain, sizeof(plain), 1 },
+	};
+	EVP_PKEY	*ec = tp_key(TP_EC_P256), *rsa = tp_key(TP_RSA_2048);
+	BIGNUM		*n = NULL;
+	unsigned char	 rsa_bits[300], *m;
+	struct buf	 der;
+	struct csr_info	 info;
+	char		 r[200];
+	size_t		 i;
+
+	buf_init(&der);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		buf_reset(&der);
+		encoded_csr(ec, names[i].der, names[i].len, NULL, 0, &der);
+		r[0] = '\0';
+		ck_assert_msg(csr_parse(der.data, der.len, &info, r, sizeof(r)) ==
+		    (names[i].ok ? CSR_OK : CSR_MALFORMED), "name %zu: %s", i, r);
+		if (names[i].ok)
+			csr_info_free(&info);
+		else {
+			ck_assert_str_eq(r, "CSR subject is not DER");
+			assert_cleared(&info);
+		}
+	}
+	/* RSAPublicKey: the modulus without its 00 sign octet (negative), or
+	 * the SEQUENCE with a long-form length; then the DER form. */
+	ck_assert_int_eq(EVP_PKEY_get_bn_param(rsa, OSSL_PKEY_PARAM_RSA_N, &n), 1);
+	ck_assert_int_eq(BN_num_bytes(n), 256);
+	for (i = 0; i < 3; i++) {
+		static const unsigned char e[] = { 0x02, 0x03, 0x01, 0x00, 0x01 };
+		size_t len = 0, body = (i == 0 ? 4 + 256 : 4 + 257) + sizeof(e);
+
+		rsa_bits[len++] = 0x30;
+		if (i == 1) {	/* 83 00 01 0a: four octets where three do */
+			rsa_bits[len++] = 0x83;
+			rsa_bits[len++] = 0x00;
+		} else
+			rsa_bits[len++] = 0x82;
+		rsa_bits[len++] = (unsigned char)(body >> 8);
+		rsa_bits[len++] = (unsigned char)body;
+		rsa_bits[len++] = 0x02;
+		rsa_bits[len++] = 0x82;
+		rsa_bits[len++] = 0x01;
+		rsa_bits[len++] = i == 0 ? 0x00 : 0x01;
+		if (i != 0)
+			rsa_bits[len++] = 0x00;
+		m = rsa_bits + len;
+		ck_assert_int_eq(BN_bn2binpad(n, m, 256), 256);
+		ck_assert_int_ne(m[0] & 0x80, 0);
+		len += 256;
+		memcpy(rsa_bits + len, e, sizeof(e));
+		len += sizeof(e);
+		buf_reset(&der);
+		encoded_csr(rsa, plain, sizeof(plain), rsa_bits, len, &der);
+		r[0] = '\0';
+		ck_assert_msg(csr_parse(der.data, der.len, &info, r, sizeof(r)) ==
+		    (i == 2 ? CSR_OK : CSR_MALFORMED), "key %zu: %s", i, r);
+		if (i == 2)
+			csr_info_free(&info);
+		else
+			ck_assert_str_eq(r, "CSR public key is not DER");
+	}
+	buf_free(&der);
+	BN_free(n);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(rsa);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -770,6 +907,7 @@ main(void)
 	tcase_add_test(tc, describe_truncates_to_the_output_size);
 	tcase_add_test(tc, rejects_an_ec_key_at_infinity_though_its_signature_verifies);
 	tcase_add_test(tc, rejects_rsa_keys_whose_exponent_makes_signatures_forgeable);
+	tcase_add_test(tc, rejects_a_subject_or_rsa_key_that_is_not_der);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
