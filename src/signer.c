@@ -27,25 +27,22 @@ struct signer {
 	EVP_MD_CTX	*proto;
 };
 
-/* The digest that matches the key's strength, as CAs conventionally pick it. */
+/*
+ * The digest that matches the key's strength, as CAs conventionally pick
+ * it: for EC by the size of the curve (P-384 and brainpoolP384r1 alike).
+ */
 static const EVP_MD *
 signer_pick_digest(EVP_PKEY *key)
 {
-	char	 group[64];
-	size_t	 glen = 0;
-
 	switch (EVP_PKEY_get_base_id(key)) {
 	case EVP_PKEY_ED25519:
 	case EVP_PKEY_ED448:
 		return NULL;
 	case EVP_PKEY_EC:
-		if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
-		    group, sizeof(group), &glen)) {
-			if (strcmp(group, "secp384r1") == 0)
-				return EVP_sha384();
-			if (strcmp(group, "secp521r1") == 0)
-				return EVP_sha512();
-		}
+		if (EVP_PKEY_get_bits(key) >= 512)
+			return EVP_sha512();
+		if (EVP_PKEY_get_bits(key) >= 384)
+			return EVP_sha384();
 		return EVP_sha256();
 	default:
 		return EVP_sha256();

@@ -263,6 +263,39 @@ START_TEST(refuses_a_file_without_a_private_key)
 }
 END_TEST
 
+/* signs_with for a key not in tp_key: an EC curve by name. */
+static void
+signs_with_curve(const char *curve, int want_sig_nid)
+{
+	EVP_PKEY	*key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	struct diag	 d;
+	struct signer	*s;
+	X509		*x;
+
+	ck_assert_ptr_nonnull(key);
+	x = tbs(key);
+	diag_init(&d);
+	ck_assert_ptr_nonnull(s = open_key(key, "ca.key", &d));
+	ck_assert_int_eq(signer_sign_cert(s, x), 0);
+	ck_assert_msg(X509_get_signature_nid(x) == want_sig_nid, "%s: %s",
+	    curve, OBJ_nid2sn(X509_get_signature_nid(x)));
+	ck_assert_int_eq(X509_verify(x, key), 1);
+	signer_free(s);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	diag_free(&d);
+}
+
+/* The hash follows the curve's size, whatever its name. */
+START_TEST(signs_with_the_hash_that_matches_the_curve)
+{
+	signs_with_curve("P-521", NID_ecdsa_with_SHA512);
+	signs_with_curve("brainpoolP256r1", NID_ecdsa_with_SHA256);
+	signs_with_curve("brainpoolP384r1", NID_ecdsa_with_SHA384);
+	signs_with_curve("brainpoolP512r1", NID_ecdsa_with_SHA512);
+}
+END_TEST
+
 START_TEST(free_accepts_null)
 {
 	signer_free(NULL);
@@ -281,6 +314,7 @@ main(void)
 	tcase_add_test(tc, signs_with_ecdsa_sha384_for_p384);
 	tcase_add_test(tc, signs_with_sha256_rsa);
 	tcase_add_test(tc, signs_with_pure_ed25519);
+	tcase_add_test(tc, signs_with_the_hash_that_matches_the_curve);
 	tcase_add_test(tc, opens_a_file_uri);
 	tcase_add_test(tc, tells_a_certificate_of_another_key);
 	tcase_add_test(tc, reports_a_missing_key);
