@@ -11,6 +11,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/store.h>
 #include <openssl/ui.h>
 
@@ -47,6 +48,30 @@ signer_pick_digest(EVP_PKEY *key)
 	default:
 		return EVP_sha256();
 	}
+}
+
+/*
+ * A signing context for the key. RSA-PSS: a salt as long as the hash
+ * (RFC 8017 9.1, FIPS 186-4 5.5; BoringSSL accepts no other), not
+ * OpenSSL 3.0's longest possible salt. A key whose own restrictions
+ * forbid that keeps OpenSSL's choice.
+ */
+static EVP_MD_CTX *
+signer_new_ctx(EVP_PKEY *key, const EVP_MD *md)
+{
+	EVP_MD_CTX	*ctx;
+	EVP_PKEY_CTX	*pctx = NULL;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return NULL;
+	if (EVP_DigestSignInit(ctx, &pctx, md, NULL, key) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return NULL;
+	}
+	if (EVP_PKEY_is_a(key, "RSA-PSS"))
+		EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+	ERR_clear_error();
+	return ctx;
 }
 
 /* The length of an RFC 3986 scheme followed by ':' at the start of s, or 0. */
@@ -179,11 +204,7 @@ signer_open(const char *uri, struct diag *d)
 	}
 	s->key = key;
 	s->md = signer_pick_digest(key);
-	if ((s->proto = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestSignInit(s->proto, NULL, s->md, NULL, key) != 1) {
-		EVP_MD_CTX_free(s->proto);
-		s->proto = NULL;
-	}
+	s->proto = signer_new_ctx(key, s->md);
 out:
 	ERR_clear_error();
 	OSSL_STORE_close(store);
@@ -220,12 +241,13 @@ signer_sign_cert(const struct signer *s, X509 *cert)
 		    X509_sign_ctx(cert, ctx) > 0;
 		EVP_MD_CTX_free(ctx);
 	}
-	if (!ok && X509_sign(cert, s->key, s->md) <= 0) {
-		ERR_clear_error();
-		return -1;
+	/* A context set up anew, as the prototype was (same salt rule). */
+	if (!ok && (ctx = signer_new_ctx(s->key, s->md)) != NULL) {
+		ok = X509_sign_ctx(cert, ctx) > 0;
+		EVP_MD_CTX_free(ctx);
 	}
 	ERR_clear_error();
-	return 0;
+	return ok ? 0 : -1;
 }
 
 void
