@@ -12,6 +12,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 
 #include "est/csr.h"
 
@@ -159,17 +160,33 @@ csr_read_attributes(struct csr_info *info)
 	}
 }
 
+/*
+ * The hash of the CSR's signature. RSASSA-PSS names it in its parameters
+ * (RFC 4055 3.1), SHA-1 when they leave it out; the MGF1 hash is not
+ * what signature_digests is about.
+ */
 static int
 csr_sig_digest(const X509_REQ *req)
 {
 	const X509_ALGOR	*alg = NULL;
 	const ASN1_OBJECT	*obj;
-	int			 md = NID_undef, pk = NID_undef;
+	const void		*pval;
+	RSA_PSS_PARAMS		*pss;
+	int			 md = NID_undef, pk = NID_undef, ptype;
 
 	X509_REQ_get0_signature(req, NULL, &alg);
 	if (alg == NULL)
 		return NID_undef;
-	X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+	if (OBJ_obj2nid(obj) == NID_rsassaPss) {
+		if (ptype != V_ASN1_SEQUENCE || (pss = ASN1_TYPE_unpack_sequence(
+		    ASN1_ITEM_rptr(RSA_PSS_PARAMS), alg->parameter)) == NULL)
+			return NID_undef;
+		md = pss->hashAlgorithm == NULL ? NID_sha1 :
+		    OBJ_obj2nid(pss->hashAlgorithm->algorithm);
+		RSA_PSS_PARAMS_free(pss);
+		return md;
+	}
 	if (!OBJ_find_sigid_algs(OBJ_obj2nid(obj), &md, &pk))
 		return NID_undef;
 	return md;

@@ -11,6 +11,7 @@
 #include <openssl/param_build.h>
 #include <openssl/sha.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "est/b64.h"
@@ -876,6 +877,55 @@ START_TEST(rejects_a_subject_or_rsa_key_that_is_not_der)
 }
 END_TEST
 
+/* The hash of the signature, which policy's signature_digests judges. */
+START_TEST(reads_the_signature_hash_of_rsa_pss_requests_too)
+{
+	static const struct {
+		const char	*md;
+		int		 nid;
+	} mds[] = { { "SHA256", NID_sha256 }, { "SHA384", NID_sha384 },
+	    { "SHA1", NID_sha1 } };
+	EVP_PKEY	*key = tp_key(TP_RSA_2048);
+	X509_NAME	*name = X509_NAME_new();
+	EVP_PKEY_CTX	*pctx;
+	EVP_MD_CTX	*mctx;
+	X509_REQ	*req;
+	struct csr_info	 info;
+	unsigned char	*der;
+	char		 r[200];
+	size_t		 i;
+	int		 len;
+
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"pss", -1, -1, 0);
+	for (i = 0; i < sizeof(mds) / sizeof(mds[0]); i++) {
+		req = X509_REQ_new();
+		mctx = EVP_MD_CTX_new();
+		der = NULL;
+		ck_assert_int_eq(X509_REQ_set_subject_name(req, name), 1);
+		ck_assert_int_eq(X509_REQ_set_pubkey(req, key), 1);
+		ck_assert_int_eq(EVP_DigestSignInit(mctx, &pctx,
+		    EVP_get_digestbyname(mds[i].md), NULL, key), 1);
+		ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_padding(pctx,
+		    RSA_PKCS1_PSS_PADDING), 1);
+		ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+		    RSA_PSS_SALTLEN_DIGEST), 1);
+		ck_assert_int_gt(X509_REQ_sign_ctx(req, mctx), 0);
+		ck_assert_int_gt(len = i2d_X509_REQ(req, &der), 0);
+		ck_assert_int_eq(csr_parse(der, (size_t)len, &info, r, sizeof(r)),
+		    CSR_OK);
+		ck_assert_msg(info.sig_digest_nid == mds[i].nid, "%s: %s",
+		    mds[i].md, OBJ_nid2sn(info.sig_digest_nid));
+		csr_info_free(&info);
+		OPENSSL_free(der);
+		EVP_MD_CTX_free(mctx);
+		X509_REQ_free(req);
+	}
+	X509_NAME_free(name);
+	EVP_PKEY_free(key);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -908,6 +958,7 @@ main(void)
 	tcase_add_test(tc, rejects_an_ec_key_at_infinity_though_its_signature_verifies);
 	tcase_add_test(tc, rejects_rsa_keys_whose_exponent_makes_signatures_forgeable);
 	tcase_add_test(tc, rejects_a_subject_or_rsa_key_that_is_not_der);
+	tcase_add_test(tc, reads_the_signature_hash_of_rsa_pss_requests_too);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
