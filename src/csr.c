@@ -522,6 +522,32 @@ out:
 	return ok;
 }
 
+/*
+ * X.680 41.4: a PrintableString holds letters, digits, space and
+ * '()+,-./:=? only. OpenSSL decodes any bytes; strict parsers refuse a
+ * certificate with "*.example.com" or "a_b" as a PrintableString.
+ */
+static int
+csr_subject_strings_ok(const X509_NAME *subject)
+{
+	static const char	 set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?";
+	const ASN1_STRING	*v;
+	const unsigned char	*p;
+	int			 i, j;
+
+	for (i = 0; i < X509_NAME_entry_count(subject); i++) {
+		v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
+		if (ASN1_STRING_type(v) != V_ASN1_PRINTABLESTRING)
+			continue;
+		p = ASN1_STRING_get0_data(v);
+		for (j = 0; j < ASN1_STRING_length(v); j++)
+			if (p[j] == '\0' || strchr(set, p[j]) == NULL)
+				return 0;
+	}
+	return 1;
+}
+
 /* RSAPublicKey ::= SEQUENCE { n, e }, as DER encodes these n and e. */
 static int
 csr_rsa_key_is_der(const BIGNUM *n, const BIGNUM *e,
@@ -653,6 +679,11 @@ verified:
 		goto out;
 	if (!csr_subject_is_der(X509_REQ_get_subject_name(info->req))) {
 		snprintf(reason, reasonlen, "CSR subject is not DER");
+		goto out;
+	}
+	if (!csr_subject_strings_ok(X509_REQ_get_subject_name(info->req))) {
+		snprintf(reason, reasonlen, "CSR subject has a PrintableString "
+		    "with characters outside its set");
 		goto out;
 	}
 	info->key_type = EVP_PKEY_get_base_id(info->pkey);

@@ -926,6 +926,52 @@ START_TEST(reads_the_signature_hash_of_rsa_pss_requests_too)
 }
 END_TEST
 
+/* X.680 41.4: a PrintableString holds letters, digits and  '()+,-./:=? */
+START_TEST(rejects_a_printable_string_with_characters_outside_its_set)
+{
+	static const struct {
+		const char	*cn;
+		int		 ok;
+	} cns[] = {
+		{ "*.example.com", 0 }, { "dev@example", 0 }, { "dev_1", 0 },
+		{ "a&b", 0 }, { "Dev 1 (lab), x-y.z/w:v=u?'t+", 1 },
+	};
+	EVP_PKEY	*key = tp_key(TP_EC_P256);
+	X509_NAME	*name;
+	X509_REQ	*req;
+	struct csr_info	 info;
+	unsigned char	*der;
+	char		 r[200];
+	size_t		 i;
+	int		 len;
+
+	for (i = 0; i < sizeof(cns) / sizeof(cns[0]); i++) {
+		req = X509_REQ_new();
+		name = X509_NAME_new();
+		der = NULL;
+		ck_assert_int_eq(X509_NAME_add_entry_by_txt(name, "CN",
+		    V_ASN1_PRINTABLESTRING, (const unsigned char *)cns[i].cn, -1,
+		    -1, 0), 1);
+		ck_assert_int_eq(X509_REQ_set_subject_name(req, name), 1);
+		ck_assert_int_eq(X509_REQ_set_pubkey(req, key), 1);
+		ck_assert_int_gt(X509_REQ_sign(req, key, EVP_sha256()), 0);
+		ck_assert_int_gt(len = i2d_X509_REQ(req, &der), 0);
+		r[0] = '\0';
+		ck_assert_msg(csr_parse(der, (size_t)len, &info, r, sizeof(r)) ==
+		    (cns[i].ok ? CSR_OK : CSR_MALFORMED), "%s: %s", cns[i].cn, r);
+		if (cns[i].ok)
+			csr_info_free(&info);
+		else
+			ck_assert_str_eq(r, "CSR subject has a PrintableString with "
+			    "characters outside its set");
+		OPENSSL_free(der);
+		X509_NAME_free(name);
+		X509_REQ_free(req);
+	}
+	EVP_PKEY_free(key);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -959,6 +1005,7 @@ main(void)
 	tcase_add_test(tc, rejects_rsa_keys_whose_exponent_makes_signatures_forgeable);
 	tcase_add_test(tc, rejects_a_subject_or_rsa_key_that_is_not_der);
 	tcase_add_test(tc, reads_the_signature_hash_of_rsa_pss_requests_too);
+	tcase_add_test(tc, rejects_a_printable_string_with_characters_outside_its_set);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
