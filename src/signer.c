@@ -35,10 +35,22 @@ struct signer {
 static const EVP_MD *
 signer_pick_digest(EVP_PKEY *key)
 {
+	const EVP_MD	*md;
+	char		 name[64];
+	size_t		 len = 0;
+
 	switch (EVP_PKEY_get_base_id(key)) {
 	case EVP_PKEY_ED25519:
 	case EVP_PKEY_ED448:
 		return NULL;
+	case EVP_PKEY_RSA_PSS:
+		/* A key restricted to one hash (RFC 4055 3.3) signs with no other. */
+		if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_RSA_DIGEST,
+		    name, sizeof(name), &len) &&
+		    (md = EVP_get_digestbyname(name)) != NULL)
+			return md;
+		ERR_clear_error();
+		return EVP_sha256();
 	case EVP_PKEY_EC:
 		if (EVP_PKEY_get_bits(key) >= 512)
 			return EVP_sha512();

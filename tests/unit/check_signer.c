@@ -345,6 +345,45 @@ START_TEST(an_rsa_pss_key_signs_with_a_salt_as_long_as_the_hash)
 }
 END_TEST
 
+/* An RSA-PSS key restricted to SHA-384 (RFC 4055 3.3): signs with SHA-384. */
+START_TEST(a_restricted_rsa_pss_key_signs_with_its_own_hash)
+{
+	EVP_PKEY_CTX		*kctx = EVP_PKEY_CTX_new_from_name(NULL,
+				    "RSA-PSS", NULL);
+	EVP_PKEY		*key = NULL;
+	const X509_ALGOR	*alg;
+	RSA_PSS_PARAMS		*pss;
+	struct diag		 d;
+	struct signer		*s;
+	X509			*x;
+
+	ck_assert_ptr_nonnull(kctx);
+	ck_assert_int_eq(EVP_PKEY_keygen_init(kctx), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_keygen_bits(kctx, 2048), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_pss_keygen_md(kctx, EVP_sha384()), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_pss_keygen_saltlen(kctx, 48), 1);
+	ck_assert_int_eq(EVP_PKEY_keygen(kctx, &key), 1);
+	EVP_PKEY_CTX_free(kctx);
+	x = tbs(key);
+	diag_init(&d);
+	ck_assert_ptr_nonnull(s = open_key(key, "ca.key", &d));
+	ck_assert_int_eq(signer_sign_cert(s, x), 0);
+	ck_assert_int_eq(X509_verify(x, key), 1);
+	X509_get0_signature(NULL, &alg, x);
+	pss = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS),
+	    alg->parameter);
+	ck_assert_ptr_nonnull(pss);
+	ck_assert_ptr_nonnull(pss->hashAlgorithm);
+	ck_assert_int_eq(OBJ_obj2nid(pss->hashAlgorithm->algorithm), NID_sha384);
+	ck_assert_int_eq(ASN1_INTEGER_get(pss->saltLength), 48);
+	RSA_PSS_PARAMS_free(pss);
+	signer_free(s);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(free_accepts_null)
 {
 	signer_free(NULL);
@@ -365,6 +404,7 @@ main(void)
 	tcase_add_test(tc, signs_with_pure_ed25519);
 	tcase_add_test(tc, signs_with_the_hash_that_matches_the_curve);
 	tcase_add_test(tc, an_rsa_pss_key_signs_with_a_salt_as_long_as_the_hash);
+	tcase_add_test(tc, a_restricted_rsa_pss_key_signs_with_its_own_hash);
 	tcase_add_test(tc, opens_a_file_uri);
 	tcase_add_test(tc, tells_a_certificate_of_another_key);
 	tcase_add_test(tc, reports_a_missing_key);
