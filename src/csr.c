@@ -711,8 +711,11 @@ csr_key_describe(const struct csr_info *info, char *out, size_t outlen)
 
 	switch (info->key_type) {
 	case EVP_PKEY_RSA:
-	case EVP_PKEY_RSA_PSS:
 		snprintf(out, outlen, "RSA-%d", info->key_bits);
+		break;
+	case EVP_PKEY_RSA_PSS:
+		/* Refused as a subject key, and the reason should say which. */
+		snprintf(out, outlen, "RSA-PSS-%d", info->key_bits);
 		break;
 	case EVP_PKEY_EC:
 		curve = info->curve_nid != NID_undef ?

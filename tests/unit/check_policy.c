@@ -173,6 +173,34 @@ START_TEST(rejects_key_types_it_does_not_know)
 }
 END_TEST
 
+START_TEST(names_an_rsa_pss_key_as_such_when_refusing_it)
+{
+	struct tp_csr_spec	spec = { .cn = "d" };
+	struct csr_info		info;
+	struct buf		der;
+	EVP_PKEY		*key = NULL;
+	EVP_PKEY_CTX		*kctx;
+	char			r[200];
+
+	kctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA-PSS", NULL);
+	ck_assert_ptr_nonnull(kctx);
+	ck_assert_int_eq(EVP_PKEY_keygen_init(kctx), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_keygen_bits(kctx, 2048), 1);
+	ck_assert_int_eq(EVP_PKEY_keygen(kctx, &key), 1);
+	EVP_PKEY_CTX_free(kctx);
+	buf_init(&der);
+	tp_csr_der(key, &spec, &der);
+	ck_assert_int_eq(csr_parse(der.data, der.len, &info, r, sizeof(r)),
+	    CSR_OK);
+	ck_assert_int_eq(policy_check_key(&cfg.labels[0].profile, &info, r,
+	    sizeof(r)), -1);
+	ck_assert_str_eq(r, "RSA-PSS-2048 keys are not allowed");
+	csr_info_free(&info);
+	buf_free(&der);
+	EVP_PKEY_free(key);
+}
+END_TEST
+
 START_TEST(accepts_a_plain_request)
 {
 	struct tp_csr_spec	spec = { .cn = "d", .san = "DNS:a,DNS:b" };
@@ -1373,6 +1401,7 @@ main(void)
 	tcase_add_test(tc, rejects_a_curve_not_in_the_profile);
 	tcase_add_test(tc, rejects_rsa_keys_outside_the_size_bounds);
 	tcase_add_test(tc, rejects_key_types_it_does_not_know);
+	tcase_add_test(tc, names_an_rsa_pss_key_as_such_when_refusing_it);
 	tcase_add_test(tc, accepts_a_plain_request);
 	tcase_add_test(tc, rejects_a_request_that_names_nothing);
 	tcase_add_test(tc, limits_the_san_count);
