@@ -48,16 +48,25 @@ hook_exec(const char *program, int in_fd, int out_fd)
 	_exit(127);
 }
 
-/* Writes the facts and collects output until exit, EOF or the deadline. */
+/*
+ * Writes the facts and collects output until both pipes are done or the
+ * deadline. Neither stops the other: a hook that closes its stdout before
+ * it reads (exec >>logfile) still gets all of its input, not a cut one that
+ * looks whole; and output past outcap is read and dropped, so that a
+ * verbose hook does not block writing and run into the deadline. Once the
+ * output has ended, writing stops when the hook exits without reading.
+ */
 static int
-hook_talk(int to_fd, int from_fd, const char *json, size_t len,
+hook_talk(pid_t pid, int to_fd, int from_fd, const char *json, size_t len,
     char *out, size_t outcap, size_t *outlen, long long deadline)
 {
 	struct pollfd	 pfd[2];
+	siginfo_t	 si;
+	char		 drop[512];
 	size_t		 sent = 0;
 	ssize_t		 n;
 	long long	 left;
-	int		 rc = 0;
+	int		 rc = 0, keep;
 
 	*outlen = 0;
 	pfd[0].fd = to_fd;
@@ -68,10 +77,19 @@ hook_talk(int to_fd, int from_fd, const char *json, size_t len,
 		close(to_fd);
 		pfd[0].fd = -1;
 	}
-	while (pfd[1].fd != -1) {
+	while (pfd[0].fd != -1 || pfd[1].fd != -1) {
 		if ((left = deadline - hook_now_ms()) <= 0) {
 			rc = -1;
 			break;
+		}
+		if (pfd[1].fd == -1) {
+			/* Exited (not reaped: WNOWAIT) without reading it all. */
+			memset(&si, 0, sizeof(si));
+			if (waitid(P_PID, (id_t)pid, &si,
+			    WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+				break;
+			if (left > 10)
+				left = 10;
 		}
 		if (poll(pfd, 2, (int)left) == -1) {
 			if (errno == EINTR)
@@ -92,13 +110,18 @@ hook_talk(int to_fd, int from_fd, const char *json, size_t len,
 				pfd[0].fd = -1;
 			}
 		}
-		if (pfd[1].revents) {
-			n = read(from_fd, out + *outlen, outcap - *outlen);
-			if (n > 0 && (*outlen += (size_t)n) < outcap)
+		if (pfd[1].fd != -1 && pfd[1].revents) {
+			keep = *outlen < outcap;
+			n = keep ? read(from_fd, out + *outlen, outcap - *outlen) :
+			    read(from_fd, drop, sizeof(drop));
+			if (n > 0) {
+				if (keep)
+					*outlen += (size_t)n;
 				continue;
+			}
 			if (n == -1 && errno == EINTR)
 				continue;
-			pfd[1].fd = -1;	/* EOF, error or enough output */
+			pfd[1].fd = -1;	/* EOF or error */
 		}
 	}
 	if (pfd[0].fd != -1)
@@ -150,7 +173,7 @@ hook_run(const char *program, unsigned timeout_ms, const char *json,
 	close(in[0]);
 	close(outp[1]);
 	in[0] = outp[1] = -1;
-	timed_out = hook_talk(in[1], outp[0], json, jsonlen, out, sizeof(out),
+	timed_out = hook_talk(pid, in[1], outp[0], json, jsonlen, out, sizeof(out),
 	    &outlen, deadline) == -1;
 	in[1] = -1;	/* closed by hook_talk */
 	/* Wait for the exit until the deadline; past it, kill. */

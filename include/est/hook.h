@@ -13,7 +13,7 @@
 
 #include "est/buf.h"
 
-#define HOOK_OUTPUT_MAX		4096	/* bytes of output read */
+#define HOOK_OUTPUT_MAX		4096	/* bytes of output kept; the rest is read and dropped */
 #define HOOK_MAX_TIMEOUT_MS	60000
 
 /*

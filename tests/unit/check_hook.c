@@ -262,6 +262,71 @@ START_TEST(a_hook_that_neither_reads_nor_exits_is_killed_at_the_deadline)
 }
 END_TEST
 
+/* A 256 KiB facts object: more than a pipe holds. */
+static char *
+big_json(size_t n)
+{
+	char *json = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(json);
+	memset(json, 'j', n);
+	json[n] = '\0';
+	return json;
+}
+
+START_TEST(a_hook_that_closes_its_stdout_first_still_gets_all_of_its_input)
+{
+	char	 path[TP_PATH_MAX], cmd[3 * TP_PATH_MAX], r[200], *got, *json;
+	size_t	 n = 256 * 1024;
+
+	/* A log file for all output, then the facts: they must come whole. */
+	json = big_json(n);
+	snprintf(cmd, sizeof(cmd), "#!/bin/sh\nexec >/dev/null\n"
+	    "cat >'%s/stdin.txt'\nexit 0\n", dir);
+	script(path, "quiet", cmd);
+	ck_assert_int_eq(run(path, 5000, json, r, sizeof(r)), 0);
+	got = slurp("stdin.txt");
+	ck_assert_uint_eq(strlen(got), n);
+	free(got);
+	free(json);
+}
+END_TEST
+
+START_TEST(a_hook_with_much_output_still_decides_at_once)
+{
+	char		path[TP_PATH_MAX], r[200];
+	long long	t0, elapsed;
+
+	/* Far more than a pipe holds: read past HOOK_OUTPUT_MAX and dropped. */
+	script(path, "chatty", "#!/bin/sh\ncat >/dev/null\n"
+	    "head -c 1000000 /dev/zero | tr '\\0' x\nexit 0\n");
+	t0 = now_ms();
+	ck_assert_int_eq(run(path, 3000, FACTS, r, sizeof(r)), 0);
+	elapsed = now_ms() - t0;
+	ck_assert_int_lt(elapsed, 2000);
+	script(path, "chatty-deny", "#!/bin/sh\ncat >/dev/null\necho 'too many'\n"
+	    "head -c 1000000 /dev/zero | tr '\\0' x\nexit 1\n");
+	ck_assert_int_eq(run(path, 3000, FACTS, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "too many");
+}
+END_TEST
+
+START_TEST(a_hook_that_exits_unread_while_a_child_holds_its_stdin_decides)
+{
+	char		 path[TP_PATH_MAX], r[200], *json;
+	long long	 t0, elapsed;
+
+	/* Output ends and the hook exits; its child keeps stdin open, unread. */
+	json = big_json(256 * 1024);
+	script(path, "bg-stdin", "#!/bin/sh\n(sleep 30 >/dev/null 2>&1) &\nexit 0\n");
+	t0 = now_ms();
+	ck_assert_int_eq(run(path, 3000, json, r, sizeof(r)), 0);
+	elapsed = now_ms() - t0;
+	ck_assert_int_lt(elapsed, 2000);
+	free(json);
+}
+END_TEST
+
 START_TEST(the_hook_gets_no_arguments_and_a_minimal_environment)
 {
 	char	 path[TP_PATH_MAX], cmd[3 * TP_PATH_MAX], r[200], *got;
@@ -407,6 +472,9 @@ main(void)
 	tcase_add_test(tc, the_hook_receives_a_large_json_completely);
 	tcase_add_test(tc, a_hook_that_does_not_read_its_input_still_decides);
 	tcase_add_test(tc, a_hook_that_neither_reads_nor_exits_is_killed_at_the_deadline);
+	tcase_add_test(tc, a_hook_that_closes_its_stdout_first_still_gets_all_of_its_input);
+	tcase_add_test(tc, a_hook_with_much_output_still_decides_at_once);
+	tcase_add_test(tc, a_hook_that_exits_unread_while_a_child_holds_its_stdin_decides);
 	tcase_add_test(tc, the_hook_gets_no_arguments_and_a_minimal_environment);
 	tcase_add_test(tc, the_hook_environment_is_exactly_path_and_lc_all);
 	tcase_add_test(tc, json_escapes_quotes_backslashes_and_control_characters);
