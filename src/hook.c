@@ -23,6 +23,17 @@ hook_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * dup2 onto the same number leaves close-on-exec set: a pipe end that is
+ * already fd 0 (free when the worker's stop handler closed its listening
+ * socket) would be closed at exec, and the hook would read no facts.
+ */
+static int
+hook_move_fd(int from, int to)
+{
+	return from == to ? fcntl(to, F_SETFD, 0) : dup2(from, to);
+}
+
 /* In the child: stdin/stdout are the pipes, stderr /dev/null, nothing else. */
 static void
 hook_exec(const char *program, int in_fd, int out_fd)
@@ -35,7 +46,7 @@ hook_exec(const char *program, int in_fd, int out_fd)
 
 	/* Its own process group, so a timeout kills what it started too. */
 	setpgid(0, 0);
-	if (dup2(in_fd, 0) == -1 || dup2(out_fd, 1) == -1)
+	if (hook_move_fd(in_fd, 0) == -1 || hook_move_fd(out_fd, 1) == -1)
 		_exit(126);
 	if ((null = open("/dev/null", O_WRONLY)) == -1 || dup2(null, 2) == -1)
 		_exit(126);

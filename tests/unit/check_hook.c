@@ -327,6 +327,26 @@ START_TEST(a_hook_that_exits_unread_while_a_child_holds_its_stdin_decides)
 }
 END_TEST
 
+START_TEST(the_hook_reads_its_facts_even_when_fd_0_was_free)
+{
+	char	 path[TP_PATH_MAX], cmd[3 * TP_PATH_MAX], r[200], *got;
+	int	 saved;
+
+	/* The worker's stop handler closes fd 0: the input pipe can get it. */
+	ck_assert_int_ge(saved = dup(0), 0);
+	close(0);
+	snprintf(cmd, sizeof(cmd), "#!/bin/sh\ncat >'%s/stdin.txt' || exit 1\n"
+	    "exit 0\n", dir);
+	script(path, "record", cmd);
+	ck_assert_int_eq(run(path, 5000, FACTS, r, sizeof(r)), 0);
+	dup2(saved, 0);
+	close(saved);
+	got = slurp("stdin.txt");
+	ck_assert_str_eq(got, FACTS);
+	free(got);
+}
+END_TEST
+
 START_TEST(the_hook_gets_no_arguments_and_a_minimal_environment)
 {
 	char	 path[TP_PATH_MAX], cmd[3 * TP_PATH_MAX], r[200], *got;
@@ -475,6 +495,7 @@ main(void)
 	tcase_add_test(tc, a_hook_that_closes_its_stdout_first_still_gets_all_of_its_input);
 	tcase_add_test(tc, a_hook_with_much_output_still_decides_at_once);
 	tcase_add_test(tc, a_hook_that_exits_unread_while_a_child_holds_its_stdin_decides);
+	tcase_add_test(tc, the_hook_reads_its_facts_even_when_fd_0_was_free);
 	tcase_add_test(tc, the_hook_gets_no_arguments_and_a_minimal_environment);
 	tcase_add_test(tc, the_hook_environment_is_exactly_path_and_lc_all);
 	tcase_add_test(tc, json_escapes_quotes_backslashes_and_control_characters);
