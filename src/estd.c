@@ -384,6 +384,13 @@ estd_signals(sigset_t *held)
 	sigaction(SIGALRM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/*
+	 * An ignored SIGCHLD is inherited through exec (a parent's trap '' CHLD)
+	 * and makes the kernel reap children at once: the hook's exit status
+	 * would be lost and every hook would time out.
+	 */
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
 }
 
 static int

@@ -18,7 +18,8 @@
 
 /*
  * 0: allowed. -1: denied, reason says why. The caller ignores SIGPIPE (estd
- * does): a hook that exits without reading its input must not kill it.
+ * does): a hook that exits without reading its input must not kill it. It
+ * must not ignore SIGCHLD, or the hook's exit status is lost (a timeout).
  */
 int	hook_run(const char *program, unsigned timeout_ms, const char *json,
 	    size_t jsonlen, char *reason, size_t reasonlen);
