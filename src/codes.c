@@ -164,10 +164,14 @@ codes_redeem(const struct codes *c, const char *code, size_t len,
 		return -1;
 	}
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
-		snprintf(reason, reasonlen, errno == EEXIST ?
-		    "enrollment code was already used" :
-		    "enrollment code cannot be recorded as used");
-		return -1;
+		if (errno == EEXIST) {
+			snprintf(reason, reasonlen, "enrollment code was already used");
+			return -1;
+		}
+		/* The state directory failed us (full, read-only, gone): not the client. */
+		snprintf(reason, reasonlen, "enrollment code cannot be recorded as "
+		    "used: %s", strerror(errno));
+		return -2;
 	}
 	close(fd);
 	return 0;

@@ -613,9 +613,9 @@ core_authorize_extra(const struct est_label *lb, enum est_op op,
 	}
 	/* Spent last, so that a refused request does not burn the code. */
 	if (pr->challenge == CHALLENGE_CODE &&
-	    codes_redeem(lb->codes, csr->challenge_password,
-	    csr->challenge_password_len, why, sizeof(why)) == -1) {
-		core_fail(res, 403, "%s", why);
+	    (rc = codes_redeem(lb->codes, csr->challenge_password,
+	    csr->challenge_password_len, why, sizeof(why))) != 0) {
+		core_fail(res, rc == -2 ? 500 : 403, "%s", why);
 		return -1;
 	}
 	return 0;

@@ -22,7 +22,11 @@ struct codes	*codes_load(const char *path, const char *state_dir, struct diag *d
 void		 codes_check_state_dir(const char *state_dir, struct diag *d);
 void		 codes_free(struct codes *);
 size_t		 codes_count(const struct codes *);
-/* 0: the code was valid and unused, and is now spent. -1: reason says why. */
+/*
+ * 0: the code was valid and unused, and is now spent. -1: refused, reason
+ * says why. -2: it could not be marked spent (the state directory failed:
+ * a server error, not the client's), reason says why.
+ */
 int		 codes_redeem(const struct codes *, const char *code, size_t len,
 		    char *reason, size_t reasonlen);
 /*

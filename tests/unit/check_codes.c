@@ -350,10 +350,14 @@ START_TEST(says_why_a_code_cannot_be_recorded)
 
 	c = load("late\nlater\n", &d);
 	ck_assert_ptr_nonnull(c);
-	/* The directory vanished after start-up: refuse, do not issue. */
+	/* The directory vanished after start-up: do not issue, and say that
+	 * the server failed (-2), not that the client was refused (-1). */
 	ck_assert_int_eq(rmdir(state), 0);
-	ck_assert_int_eq(redeem(c, "late", r, sizeof(r)), -1);
-	ck_assert_str_eq(r, "enrollment code cannot be recorded as used");
+	ck_assert_int_eq(redeem(c, "late", r, sizeof(r)), -2);
+	ck_assert_str_eq(r, "enrollment code cannot be recorded as used: "
+	    "No such file or directory");
+	/* Refusals stay refusals. */
+	ck_assert_int_eq(redeem(c, "unknown", r, sizeof(r)), -1);
 	codes_free(c);
 	diag_free(&d);
 }

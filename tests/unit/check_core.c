@@ -1673,6 +1673,19 @@ START_TEST(an_enrollment_code_is_spent_once_and_only_on_success)
 		assert_fail(&res, 403, "enrollment code was already used");
 		est_response_free(&res);
 	}
+	/* The state directory failed: a server error (500, logged as an
+	 * error and retried by clients), not a refusal; nothing issued. */
+	{
+		struct tp_csr_spec five = { .cn = "d7", .challenge_password = "CODE-5" };
+
+		tp_write_file(env.dir, "codes", "CODE-5\n", 7, 0600);
+		reload(IOT_PASSWORD "[profile iot]\nchallenge_password = code\n"
+		    "enrollment_codes = codes\nenrollment_code_state = spent\n");
+		tp_rmtree(dir);	/* gone after start-up */
+		post_basic(IOT_ENROLL, &five, NULL, "demo", "demo-password", &res);
+		assert_fail(&res, 500, "enrollment code cannot be recorded as used");
+		est_response_free(&res);
+	}
 	/* Refused at authentication: nothing is looked at. */
 	post_basic(IOT_ENROLL, &three, NULL, "demo", "wrong", &res);
 	ck_assert_int_eq(res.status, 401);
