@@ -606,8 +606,8 @@ core_authorize_extra(const struct est_label *lb, enum est_op op,
 		rc = hook_run(pr->hook, pr->hook_timeout_ms, (const char *)json.data,
 		    json.len, why, sizeof(why));
 		buf_free(&json);
-		if (rc == -1) {
-			core_fail(res, 403, "%s", why);
+		if (rc != 0) {
+			core_fail(res, rc == -2 ? 500 : 403, "%s", why);
 			return -1;
 		}
 	}

@@ -159,14 +159,17 @@ hook_run(const char *program, unsigned timeout_ms, const char *json,
 	char		 out[HOOK_OUTPUT_MAX], line[200];
 	size_t		 outlen = 0;
 	int		 in[2] = { -1, -1 }, outp[2] = { -1, -1 };
-	int		 status, timed_out, rc = -1;
+	int		 status, timed_out, rc;
 	pid_t		 pid;
 	long long	 deadline;
 
 	if (timeout_ms > HOOK_MAX_TIMEOUT_MS)
 		timeout_ms = HOOK_MAX_TIMEOUT_MS;
+	/* Not started (no descriptors, no processes left): the server failed. */
+	rc = -2;
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(outp, O_CLOEXEC) == -1) {
-		snprintf(reason, reasonlen, "authorization hook: cannot create pipes");
+		snprintf(reason, reasonlen, "authorization hook: cannot create "
+		    "pipes: %s", strerror(errno));
 		goto out;
 	}
 	/* Only our end: the hook's stdin stays blocking. */
@@ -176,9 +179,11 @@ hook_run(const char *program, unsigned timeout_ms, const char *json,
 	}
 	deadline = hook_now_ms() + timeout_ms;
 	if ((pid = fork()) == -1) {
-		snprintf(reason, reasonlen, "authorization hook: cannot fork");
+		snprintf(reason, reasonlen, "authorization hook: cannot fork: %s",
+		    strerror(errno));
 		goto out;
 	}
+	rc = -1;
 	if (pid == 0)
 		hook_exec(program, in[0], outp[1]);
 	close(in[0]);

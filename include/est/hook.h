@@ -17,9 +17,11 @@
 #define HOOK_MAX_TIMEOUT_MS	60000
 
 /*
- * 0: allowed. -1: denied, reason says why. The caller ignores SIGPIPE (estd
- * does): a hook that exits without reading its input must not kill it. It
- * must not ignore SIGCHLD, or the hook's exit status is lost (a timeout).
+ * 0: allowed. -1: denied, reason says why. -2: the hook could not be
+ * started (no pipes, no fork: a server error), reason says why. The caller
+ * ignores SIGPIPE (estd does): a hook that exits without reading its input
+ * must not kill it. It must not ignore SIGCHLD, or the hook's exit status
+ * is lost (a timeout).
  */
 int	hook_run(const char *program, unsigned timeout_ms, const char *json,
 	    size_t jsonlen, char *reason, size_t reasonlen);

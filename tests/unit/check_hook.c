@@ -1,6 +1,9 @@
 /* check_hook: the authorization program, its deadline and its JSON facts. */
 #include "config.h"
 
+#include <sys/resource.h>
+
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +350,34 @@ START_TEST(the_hook_reads_its_facts_even_when_fd_0_was_free)
 }
 END_TEST
 
+START_TEST(a_hook_that_cannot_be_started_is_a_server_error)
+{
+	char		path[TP_PATH_MAX], r[200];
+	struct rlimit	old, rl;
+	int		fds[32], n = 0;
+
+	/* No descriptor left for the pipes (EMFILE): not the client's fault. */
+	script(path, "allow", "#!/bin/sh\nexit 0\n");
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	rl = old;
+	rl.rlim_cur = 32;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	while (n < 32 && (fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) != -1)
+		n++;
+	ck_assert_int_lt(n, 32);
+	ck_assert_int_eq(run(path, 5000, FACTS, r, sizeof(r)), -2);
+	ck_assert_str_eq(r, "authorization hook: cannot create pipes: "
+	    "Too many open files");
+	/* One descriptor free is still not two pipes. */
+	close(fds[--n]);
+	ck_assert_int_eq(run(path, 5000, FACTS, r, sizeof(r)), -2);
+	while (n > 0)
+		close(fds[--n]);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	ck_assert_int_eq(run(path, 5000, FACTS, r, sizeof(r)), 0);
+}
+END_TEST
+
 START_TEST(the_hook_gets_no_arguments_and_a_minimal_environment)
 {
 	char	 path[TP_PATH_MAX], cmd[3 * TP_PATH_MAX], r[200], *got;
@@ -496,6 +527,7 @@ main(void)
 	tcase_add_test(tc, a_hook_with_much_output_still_decides_at_once);
 	tcase_add_test(tc, a_hook_that_exits_unread_while_a_child_holds_its_stdin_decides);
 	tcase_add_test(tc, the_hook_reads_its_facts_even_when_fd_0_was_free);
+	tcase_add_test(tc, a_hook_that_cannot_be_started_is_a_server_error);
 	tcase_add_test(tc, the_hook_gets_no_arguments_and_a_minimal_environment);
 	tcase_add_test(tc, the_hook_environment_is_exactly_path_and_lc_all);
 	tcase_add_test(tc, json_escapes_quotes_backslashes_and_control_characters);
