@@ -9,6 +9,7 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
@@ -346,11 +347,26 @@ estd_on_stop(int sig)
 	close(FCGI_LISTENSOCK_FILENO);
 }
 
+/* A copy of the listening socket (fd 0), and a socket that does not listen. */
+static int estd_listen_fd = -1, estd_deaf_fd = -1;
+
 static void
 estd_on_reload(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	estd_reload = 1;
+	/*
+	 * Landing after the loop looked at estd_reload but before libfcgi's
+	 * accept(), the signal would leave the worker waiting for the next
+	 * connection, then serving it with the old configuration. With a
+	 * socket that does not listen as fd 0 that accept() fails at once
+	 * (EINVAL); the loop puts the listening socket back before reloading.
+	 */
+	if (estd_deaf_fd != -1)
+		dup2(estd_deaf_fd, FCGI_LISTENSOCK_FILENO);
+	errno = saved;
 }
 
 /*
@@ -563,17 +579,26 @@ estd_serve(struct estd_worker *w)
 		log_msg(LOG_LEVEL_ERROR, "cannot initialise libfcgi");
 		return 1;
 	}
+	if ((estd_listen_fd = fcntl(FCGI_LISTENSOCK_FILENO, F_DUPFD_CLOEXEC,
+	    3)) == -1 || (estd_deaf_fd = socket(AF_UNIX, SOCK_STREAM |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		log_msg(LOG_LEVEL_ERROR, "cannot set up for reloads: %s",
+		    strerror(errno));
+		return 1;
+	}
 	estd_signals(&held);
 	for (;;) {
 		if (estd_reload) {
 			estd_reload = 0;
+			/* Listening again (see estd_on_reload). */
+			dup2(estd_listen_fd, FCGI_LISTENSOCK_FILENO);
 			estd_reload_state(w);
 		}
 		if (estd_stop)
 			break;
 		rc = FCGX_Accept_r(&w->fcgi);
 		if (rc < 0) {
-			if (rc == -EINTR || estd_stop)
+			if (rc == -EINTR || estd_stop || estd_reload)
 				continue;
 			log_msg(LOG_LEVEL_ERROR, "accept failed: %s", strerror(-rc));
 			break;
