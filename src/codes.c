@@ -174,6 +174,22 @@ codes_redeem(const struct codes *c, const char *code, size_t len,
 		return -2;
 	}
 	close(fd);
+	/*
+	 * The marker is an empty file: only its directory entry says the code
+	 * is spent, and a power loss before that entry reaches the disk would
+	 * make the code good again. Filesystems that cannot sync a directory
+	 * (EINVAL) are taken as they are.
+	 */
+	if ((fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (fsync(fd) == -1 && errno != EINVAL)) {
+		snprintf(reason, reasonlen, "enrollment code cannot be recorded as "
+		    "used: %s: %s", c->state_dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		unlink(path);
+		return -2;
+	}
+	close(fd);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,27 @@
 #include "testpki.h"
 
 static char dir[TP_PATH_MAX], state[TP_PATH_MAX], codes_path[TP_PATH_MAX];
+
+/*
+ * Linked with -Wl,--wrap=fsync: fsync fails with fsync_errno while it is
+ * set, as a failing disk (EIO) or a filesystem that cannot sync a
+ * directory (EINVAL) would. fsync_calls tells whether the wrap took.
+ */
+static int	fsync_errno, fsync_calls;
+
+int	__wrap_fsync(int);
+int	__real_fsync(int);
+
+int
+__wrap_fsync(int fd)
+{
+	fsync_calls++;
+	if (fsync_errno != 0) {
+		errno = fsync_errno;
+		return -1;
+	}
+	return __real_fsync(fd);
+}
 
 static void
 setup(void)
@@ -363,6 +385,35 @@ START_TEST(says_why_a_code_cannot_be_recorded)
 }
 END_TEST
 
+START_TEST(a_spent_code_reaches_the_disk_or_stays_unspent)
+{
+	struct codes	*c;
+	struct diag	 d;
+	char		 r[200];
+
+	c = load("sync\n", &d);
+	ck_assert_ptr_nonnull(c);
+	/* The marker's directory entry is synced before the code counts as spent. */
+	fsync_calls = 0;
+	fsync_errno = EIO;
+	ck_assert_int_eq(redeem(c, "sync", r, sizeof(r)), -2);
+	ck_assert_int_eq(fsync_calls, 1);
+	ck_assert_ptr_nonnull(strstr(r, "enrollment code cannot be recorded as used: "));
+	ck_assert_ptr_nonnull(strstr(r, "Input/output error"));
+	/* Not recorded, so not spent: the client may try again. */
+	ck_assert_uint_eq(state_entries(), 0);
+	/* A filesystem that cannot sync directories is taken as it is. */
+	fsync_errno = EINVAL;
+	ck_assert_int_eq(redeem(c, "sync", r, sizeof(r)), 0);
+	ck_assert_uint_eq(state_entries(), 1);
+	fsync_errno = 0;
+	ck_assert_int_eq(redeem(c, "sync", r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "enrollment code was already used");
+	codes_free(c);
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(free_accepts_null)
 {
 	codes_free(NULL);
@@ -389,6 +440,7 @@ main(void)
 	tcase_add_test(tc, reports_a_missing_codes_file_and_state_directory_together);
 	tcase_add_test(tc, names_the_state_file_by_sha256_with_mode_0600_and_never_stores_the_code);
 	tcase_add_test(tc, says_why_a_code_cannot_be_recorded);
+	tcase_add_test(tc, a_spent_code_reaches_the_disk_or_stays_unspent);
 	tcase_add_test(tc, free_accepts_null);
 	suite_add_tcase(s, tc);
 	return tp_run(s);

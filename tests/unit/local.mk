@@ -115,6 +115,8 @@ tests_unit_check_hook_LDADD = $(UNIT_LINK)
 tests_unit_check_codes_SOURCES = tests/unit/check_codes.c $(UNIT_PKI)
 tests_unit_check_codes_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_check_codes_LDADD = $(UNIT_LINK)
+# fsync failures on demand (see fsync_errno).
+tests_unit_check_codes_LDFLAGS = -Wl,--wrap=fsync
 
 tests_unit_check_csrattrs_SOURCES = tests/unit/check_csrattrs.c $(UNIT_PKI)
 tests_unit_check_csrattrs_CFLAGS = $(UNIT_COMPILE_FLAGS)
