@@ -5,6 +5,9 @@
  */
 #include "config.h"
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -531,6 +534,23 @@ estd_drop_privileges(const struct est_config *cfg)
 	return 0;
 }
 
+/*
+ * The worker holds the CA key (or, with an HSM, a session to it): no core
+ * file may hold it, and no other process of the same user may read it
+ * through ptrace. Under spawn-fcgi -u the worker starts unprivileged, so
+ * the kernel leaves it dumpable; a setuid of its own resets the flag to
+ * fs.suid_dumpable, which may be 2. Root can still attach a debugger.
+ */
+static void
+estd_no_core_dumps(void)
+{
+#ifdef __linux__
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fprintf(stderr, "estd: cannot turn core dumps off: %s\n",
+		    strerror(errno));
+#endif
+}
+
 static void
 estd_log_start(const struct estd_state *st, const char *path, const char *what)
 {
@@ -662,6 +682,7 @@ main(int argc, char *argv[])
 		estd_usage(stderr);
 		return 2;
 	}
+	estd_no_core_dumps();
 	memset(&w, 0, sizeof(w));
 	w.config_path = path;
 	diag_init(&d);
@@ -695,6 +716,7 @@ main(int argc, char *argv[])
 	}
 	if (estd_drop_privileges(&w.state->cfg) == -1)
 		goto out;
+	estd_no_core_dumps();
 	service_check_access(w.svc, &d);
 	if (diag_count(&d) > 0) {
 		estd_print_problems(&d);
