@@ -56,6 +56,22 @@ tp_rsa(int idx, unsigned bits)
 	return tp_rsa_cache[idx];
 }
 
+/* EVP_PKEY_Q_keygen knows "RSA" only: the long way. */
+static EVP_PKEY *
+tp_rsa_pss(unsigned bits)
+{
+	EVP_PKEY_CTX	*kctx;
+	EVP_PKEY	*k = NULL;
+
+	if ((kctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA-PSS", NULL)) == NULL ||
+	    EVP_PKEY_keygen_init(kctx) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_keygen_bits(kctx, (int)bits) != 1 ||
+	    EVP_PKEY_keygen(kctx, &k) != 1)
+		tp_die("RSA-PSS-%u keygen", bits);
+	EVP_PKEY_CTX_free(kctx);
+	return k;
+}
+
 EVP_PKEY *
 tp_key(enum tp_key_type t)
 {
@@ -81,6 +97,8 @@ tp_key(enum tp_key_type t)
 	case TP_ED25519:
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 		break;
+	case TP_RSA_PSS_2048:
+		return tp_rsa_pss(2048);
 	default:
 		break;
 	}

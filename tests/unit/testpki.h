@@ -32,6 +32,7 @@ enum tp_key_type {
 	TP_RSA_1024,
 	TP_RSA_2048,
 	TP_ED25519,
+	TP_RSA_PSS_2048,	/* an RSASSA-PSS key (RFC 4055), no restrictions */
 	TP_KEY_TYPE_MAX
 };
 
