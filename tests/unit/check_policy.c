@@ -976,6 +976,7 @@ START_TEST(a_cn_that_could_be_a_host_name_obeys_the_dns_rules)
 	struct tp_csr_spec	outside = { .cn = "www.bank.example" };
 	struct tp_csr_spec	inside = { .cn = "host.example.com" };
 	struct tp_csr_spec	wild = { .cn = "*.example.com" };
+	struct tp_csr_spec	star = { .cn = "*" };
 	struct tp_csr_spec	bmp = { .cn_bmp = "www.bank.example" };
 	char			r[200];
 
@@ -996,6 +997,9 @@ START_TEST(a_cn_that_could_be_a_host_name_obeys_the_dns_rules)
 	    "domains (subject CN)");
 	ck_assert_int_eq(names_check(&wild, NULL, r, sizeof(r)), -1);
 	ck_assert_str_eq(r, "wildcard DNS name *.example.com is not allowed (subject CN)");
+	/* A '*' alone makes a CN a host name too, without a dot. */
+	ck_assert_int_eq(names_check(&star, NULL, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "wildcard DNS name * is not allowed (subject CN)");
 	/* Where DNS names are not allowed at all, neither is such a CN. */
 	cfg.labels[0].profile.san_types = PROFILE_SAN_EMAIL;
 	ck_assert_int_eq(names_check(&inside, NULL, r, sizeof(r)), -1);
@@ -1371,6 +1375,99 @@ START_TEST(refuses_c1_controls_direction_overrides_and_broken_utf8)
 }
 END_TEST
 
+/*
+ * A dotted identity is not a first label: "sub.device-7" would otherwise
+ * get sub.device-7.example, a name inside device-7.example's domain.
+ */
+START_TEST(identity_rule_gives_a_dotted_identity_no_name_under_a_suffix)
+{
+	struct policy_client	c = { .identities = { "sub.device-7" }, .n_identities = 1 };
+	struct tp_csr_spec	under = { .cn = "sub.device-7", .san = "DNS:sub.device-7.example" };
+	struct tp_csr_spec	same = { .cn = "sub.device-7", .san = "DNS:sub.device-7" };
+	char			r[200];
+
+	cfg.labels[0].profile.subject_rule = NAME_RULE_IDENTITY;
+	ck_assert_int_eq(names_check(&same, &c, r, sizeof(r)), 0);
+	add_suffix("example");
+	ck_assert_int_eq(names_check(&under, &c, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "every name in the CSR must name the authenticated "
+	    "identity (sub.device-7)");
+}
+END_TEST
+
+/* policy_check_request on a plain CSR whose CN holds exactly bytes (a UTF8String). */
+static int
+utf8_cn_check(const char *bytes, char *r, size_t rlen)
+{
+	struct tp_csr_spec	plain = { .cn = "plain" };
+	struct csr_info		info;
+	int			rc;
+
+	mk(TP_EC_P256, &plain, &info);
+	ck_assert_int_eq(ASN1_STRING_set(X509_NAME_ENTRY_get_data(
+	    X509_NAME_get_entry(info.subject, 0)), bytes, (int)strlen(bytes)), 1);
+	r[0] = '\0';
+	rc = policy_check_request(&cfg.labels[0].profile, &info, r, rlen);
+	csr_info_free(&info);
+	return rc;
+}
+
+START_TEST(refuses_every_direction_mark_and_malformed_utf8_at_the_edges)
+{
+	static const char *const refused[] = {
+		"a\x7f" "b",			/* DEL */
+		"a\xe2\x80\x8e" "b",		/* U+200E LEFT-TO-RIGHT MARK */
+		"a\xe2\x80\x8f" "b",		/* U+200F RIGHT-TO-LEFT MARK */
+		"a\xe2\x80\xaa" "b",		/* U+202A, first embedding */
+		"a\xe2\x81\xa9" "b",		/* U+2069, last isolate */
+		"a\xc0\xaf" "b",		/* '/' in two bytes (overlong) */
+		"a\xe0\x83\xa9" "b",		/* U+00E9 in three bytes (overlong) */
+		"a\xf0\x84\xb8\xad" "b",	/* U+4E2D in four bytes (overlong) */
+		"a\xed\xa0\x80" "b",		/* U+D800, a surrogate */
+		"a\xed\xbf\xbf" "b",		/* U+DFFF, a surrogate */
+		"a\xf4\x90\x80\x80" "b",	/* U+110000, past Unicode */
+		"a\xe2\x80",			/* a sequence cut short */
+	};
+	static const char *const accepted[] = {
+		"a\xc2\xa0" "b",		/* U+00A0, past the C1 controls */
+		"a\xe2\x80\x8d" "b",		/* U+200D, beside the marks */
+		"a\xe2\x80\xaf" "b",		/* U+202F, after the embeddings */
+		"a\xe2\x81\xa5" "b",		/* U+2065, before the isolates */
+		"a\xe2\x81\xaa" "b",		/* U+206A, after them */
+		"a\xed\x9f\xbf" "b",		/* U+D7FF, below the surrogates */
+		"a\xee\x80\x80" "b",		/* U+E000, above them */
+		"a\xf4\x8f\xbf\xbf" "b",	/* U+10FFFF, the last */
+	};
+	char	r[200];
+	size_t	i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_msg(utf8_cn_check(refused[i], r, sizeof(r)) == -1,
+		    "CN %zu of the refused list was accepted", i);
+		ck_assert_str_eq(r, "CSR subject contains control characters");
+	}
+	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++)
+		ck_assert_msg(utf8_cn_check(accepted[i], r, sizeof(r)) == 0,
+		    "CN %zu of the accepted list was refused: %s", i, r);
+}
+END_TEST
+
+START_TEST(refuses_control_characters_in_uri_and_email_names)
+{
+	struct tp_csr_spec	uri = { .cn = "d", .san = "URI:https://a\x1b" "b.example/" };
+	struct tp_csr_spec	email = { .cn = "d", .san = "email:a\x7f" "b@example.org" };
+	struct tp_csr_spec	good = { .cn = "d",
+	    .san = "URI:https://ab.example/,email:ab@example.org" };
+	char			r[200];
+
+	ck_assert_int_eq(request_check(&uri, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subjectAltName contains control characters");
+	ck_assert_int_eq(request_check(&email, r, sizeof(r)), -1);
+	ck_assert_str_eq(r, "CSR subjectAltName contains control characters");
+	ck_assert_int_eq(request_check(&good, r, sizeof(r)), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1385,6 +1482,8 @@ main(void)
 	tcase_add_test(tc, judges_bmpstring_names_by_their_characters);
 	tcase_add_test(tc, refuses_more_than_one_common_name);
 	tcase_add_test(tc, refuses_c1_controls_direction_overrides_and_broken_utf8);
+	tcase_add_test(tc, refuses_every_direction_mark_and_malformed_utf8_at_the_edges);
+	tcase_add_test(tc, refuses_control_characters_in_uri_and_email_names);
 	tcase_add_test(tc, a_cn_that_could_be_a_host_name_obeys_the_dns_rules);
 	tcase_add_test(tc, a_subject_email_address_is_an_email_name);
 	tcase_add_test(tc, refuses_ip_addresses_of_other_lengths);
@@ -1428,6 +1527,7 @@ main(void)
 	tcase_add_test(tc, ip_ranges_allow_ipv6_addresses_inside_the_prefix);
 	tcase_add_test(tc, cn_pattern_must_match_the_common_name);
 	tcase_add_test(tc, identity_rule_needs_the_cn_or_a_dns_name_to_equal_an_identity);
+	tcase_add_test(tc, identity_rule_gives_a_dotted_identity_no_name_under_a_suffix);
 	tcase_add_test(tc, identity_rule_accepts_any_of_the_identities);
 	tcase_add_test(tc, identity_rule_does_not_bind_a_registration_authority);
 	tcase_add_test(tc, is_ra_for_a_cmc_ra_certificate_when_allowed);
