@@ -46,7 +46,8 @@ FRONT_LIGHTTPD=(lighttpd lighttpd-mod-openssl)
 FRONT_APACHE=(apache2 libapache2-mod-fcgid)
 FRONT_NGINX=(nginx)
 if [ "$MODE" = test ]; then
-    PACKAGES+=("${FRONT_LIGHTTPD[@]}" "${FRONT_APACHE[@]}" "${FRONT_NGINX[@]}")
+    # jq: policy.test checks that the hook's facts are one valid JSON object with it.
+    PACKAGES+=("${FRONT_LIGHTTPD[@]}" "${FRONT_APACHE[@]}" "${FRONT_NGINX[@]}" jq)
 else
     case $EST_FRONT in
         lighttpd) PACKAGES+=("${FRONT_LIGHTTPD[@]}") ;;
