@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -430,6 +431,29 @@ START_TEST(the_hook_environment_is_exactly_path_and_lc_all)
 }
 END_TEST
 
+/*
+ * Nothing but stdin, stdout and stderr: the worker's other descriptors (its
+ * FastCGI listening socket, the front server's connection) would let the
+ * hook, or what it leaves running, answer the front server itself.
+ */
+START_TEST(the_hook_inherits_no_other_descriptor)
+{
+	char	 path[TP_PATH_MAX], r[200];
+	int	 fd;
+
+	/* An open descriptor without close-on-exec, as a socket would be. */
+	ck_assert_int_ge(fd = open("/dev/null", O_RDONLY), 0);
+	ck_assert_int_eq(dup2(fd, 42), 42);
+	close(fd);
+	ck_assert_int_eq(fcntl(42, F_GETFD) & FD_CLOEXEC, 0);
+	script(path, "fds", "#!/bin/sh\ncat >/dev/null\n"
+	    "if [ -e /proc/$$/fd/42 ]; then echo 'descriptor 42 inherited'; exit 1; fi\n"
+	    "exit 0\n");
+	ck_assert_msg(run(path, 5000, FACTS, r, sizeof(r)) == 0, "hook: %s", r);
+	close(42);
+}
+END_TEST
+
 START_TEST(json_escapes_quotes_backslashes_and_control_characters)
 {
 	struct buf b;
@@ -530,6 +554,7 @@ main(void)
 	tcase_add_test(tc, a_hook_that_cannot_be_started_is_a_server_error);
 	tcase_add_test(tc, the_hook_gets_no_arguments_and_a_minimal_environment);
 	tcase_add_test(tc, the_hook_environment_is_exactly_path_and_lc_all);
+	tcase_add_test(tc, the_hook_inherits_no_other_descriptor);
 	tcase_add_test(tc, json_escapes_quotes_backslashes_and_control_characters);
 	tcase_add_test(tc, json_escapes_keys_too);
 	tcase_add_test(tc, json_writes_numbers_booleans_nulls_and_arrays);
