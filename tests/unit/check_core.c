@@ -1168,6 +1168,20 @@ START_TEST(malformed_authorization_headers_get_401)
 	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, big, NULL, &res);
 	assert_401_basic(&res, "IoT devices", "wrong user name or password");
 	est_response_free(&res);
+	/* A NUL in the credentials: "demo-password\0x" is not demo's password,
+	 * nor "demo\0x" demo (C strings would stop at the NUL). */
+	for (i = 0; i < 2; i++) {
+		static const char *const cred[] = {
+			"demo:demo-password\0x", "demo\0x:demo-password",	/* one length */
+		};
+		char	hdr[64] = "Basic ";
+
+		EVP_EncodeBlock((unsigned char *)hdr + 6, (const unsigned char *)cred[i],
+		    (int)sizeof("demo:demo-password\0x") - 1);
+		post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, hdr, NULL, &res);
+		assert_401_basic(&res, "IoT devices", "wrong user name or password");
+		est_response_free(&res);
+	}
 	/* The scheme is case-insensitive (RFC 7617); the good header works. */
 	good[0] = 'b';
 	post_auth(IOT_ENROLL, TP_EC_P256, &spec, NULL, good, NULL, &res);
