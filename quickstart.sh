@@ -46,8 +46,9 @@ FRONT_LIGHTTPD=(lighttpd lighttpd-mod-openssl)
 FRONT_APACHE=(apache2 libapache2-mod-fcgid)
 FRONT_NGINX=(nginx)
 if [ "$MODE" = test ]; then
-    # jq: policy.test checks that the hook's facts are one valid JSON object with it.
-    PACKAGES+=("${FRONT_LIGHTTPD[@]}" "${FRONT_APACHE[@]}" "${FRONT_NGINX[@]}" jq)
+    # jq: policy.test checks that the hook's facts are one valid JSON object with it;
+    # procps: the tests find workers with pgrep and ps (apache2 pulls it in today).
+    PACKAGES+=("${FRONT_LIGHTTPD[@]}" "${FRONT_APACHE[@]}" "${FRONT_NGINX[@]}" jq procps)
 else
     case $EST_FRONT in
         lighttpd) PACKAGES+=("${FRONT_LIGHTTPD[@]}") ;;
