@@ -592,10 +592,22 @@ csr_check_key(const struct csr_info *info, char *reason, size_t reasonlen)
 		    !X509_PUBKEY_get0_param(NULL, &bits, &bitslen, NULL, pub))
 			break;
 		ok = bitslen > 1 && (bits[0] == 2 || bits[0] == 3 || bits[0] == 4);
-		if (!ok)
+		if (!ok) {
 			snprintf(reason, reasonlen, "CSR public key is not a valid "
 			    "EC point (the point at infinity)");
-		return ok ? 0 : -1;
+			return -1;
+		}
+		/*
+		 * certgen copies the point as it came. The compressed form is
+		 * optional for verifiers (RFC 5480 2.2), and some (Go's
+		 * crypto/x509) cannot read a certificate that carries one.
+		 */
+		if (bits[0] != 4) {
+			snprintf(reason, reasonlen, "CSR public key is an EC point "
+			    "in compressed form: send it uncompressed (RFC 5480 2.2)");
+			return -1;
+		}
+		return 0;
 	case EVP_PKEY_RSA:
 		/* RFC 3279 2.3.1: NULL (or, from lax encoders, absent); nothing else. */
 		if ((pub = X509_REQ_get_X509_PUBKEY(info->req)) == NULL ||

@@ -650,6 +650,33 @@ START_TEST(rejects_an_ec_key_at_infinity_though_its_signature_verifies)
 }
 END_TEST
 
+START_TEST(rejects_an_ec_key_in_compressed_form)
+{
+	EVP_PKEY	*key = tp_key(TP_EC_P256);
+	X509_REQ	*req = X509_REQ_new();
+	unsigned char	*der = NULL;
+	struct csr_info	 info;
+	char		 r[200];
+	int		 len;
+
+	/* A valid key and signature; only the point's form differs. */
+	ck_assert_int_eq(EVP_PKEY_set_utf8_string_param(key,
+	    OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "compressed"), 1);
+	ck_assert_int_eq(X509_REQ_set_version(req, 0), 1);
+	ck_assert_int_eq(X509_REQ_set_pubkey(req, key), 1);
+	ck_assert_int_gt(X509_REQ_sign(req, key, EVP_sha256()), 0);
+	ck_assert_int_gt(len = i2d_X509_REQ(req, &der), 0);
+	ck_assert_int_eq(csr_parse(der, (size_t)len, &info, r, sizeof(r)),
+	    CSR_MALFORMED);
+	ck_assert_str_eq(r, "CSR public key is an EC point in compressed form: "
+	    "send it uncompressed (RFC 5480 2.2)");
+	assert_cleared(&info);
+	OPENSSL_free(der);
+	X509_REQ_free(req);
+	EVP_PKEY_free(key);
+}
+END_TEST
+
 START_TEST(rejects_rsa_keys_whose_exponent_makes_signatures_forgeable)
 {
 	static const char refused[] = "CSR public key is not a valid RSA key (even "
@@ -1002,6 +1029,7 @@ main(void)
 	tcase_add_test(tc, parses_the_rfc7030_a3_request_with_its_challenge_password);
 	tcase_add_test(tc, describe_truncates_to_the_output_size);
 	tcase_add_test(tc, rejects_an_ec_key_at_infinity_though_its_signature_verifies);
+	tcase_add_test(tc, rejects_an_ec_key_in_compressed_form);
 	tcase_add_test(tc, rejects_rsa_keys_whose_exponent_makes_signatures_forgeable);
 	tcase_add_test(tc, rejects_a_subject_or_rsa_key_that_is_not_der);
 	tcase_add_test(tc, reads_the_signature_hash_of_rsa_pss_requests_too);
