@@ -56,6 +56,11 @@ codes_check_state_dir(const char *state_dir, struct diag *d)
 	    access(state_dir, W_OK | X_OK) == -1)
 		diag_add(d, "%s: enrollment code state directory must exist and "
 		    "be writable", state_dir);
+	/* Whoever may write it may delete a marker and spend a code again. */
+	else if (st.st_mode & S_IWOTH)
+		diag_add(d, "%s: enrollment code state directory is writable by "
+		    "other users (mode %03o); chmod o-w it", state_dir,
+		    (unsigned)(st.st_mode & 0777));
 }
 
 struct codes *

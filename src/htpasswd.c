@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
@@ -89,6 +90,7 @@ struct htpasswd *
 htpasswd_load(const char *path, struct diag *d)
 {
 	struct htpasswd	*h;
+	struct stat	 st;
 	FILE		*f;
 	char		 line[1024], *colon, *end;
 	size_t		 lineno = 0, cap = 0, before = diag_count(d);
@@ -98,6 +100,14 @@ htpasswd_load(const char *path, struct diag *d)
 	if ((f = fopen(path, "r")) == NULL) {
 		diag_add(d, "%s: cannot open password file: %s", path,
 		    strerror(errno));
+		free(h);
+		return NULL;
+	}
+	/* Whoever may write it may add a user of their own: a way past auth. */
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IWOTH)) {
+		diag_add(d, "%s: password file is writable by other users "
+		    "(mode %03o); chmod o-w it", path, (unsigned)(st.st_mode & 0777));
+		fclose(f);
 		free(h);
 		return NULL;
 	}

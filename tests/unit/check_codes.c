@@ -290,6 +290,30 @@ START_TEST(refuses_a_codes_file_others_may_read)
 }
 END_TEST
 
+START_TEST(refuses_a_state_directory_others_may_write)
+{
+	struct codes	*c;
+	struct diag	 d;
+	char		 want[TP_PATH_MAX + 128];
+
+	/* Even with the sticky bit: others could still fill it, or race us. */
+	ck_assert_int_eq(chmod(state, 01777), 0);
+	c = load("code\n", &d);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s: enrollment code state directory is "
+	    "writable by other users (mode 777); chmod o-w it", state);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+	/* Group-writable is the operator's choice (workers of several users). */
+	ck_assert_int_eq(chmod(state, 0770), 0);
+	c = load("code\n", &d);
+	ck_assert_ptr_nonnull(c);
+	codes_free(c);
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(reports_a_missing_state_directory)
 {
 	struct codes	*c;
@@ -436,6 +460,7 @@ main(void)
 	tcase_add_test(tc, skips_comments_blank_lines_and_crlf);
 	tcase_add_test(tc, reports_an_empty_codes_file);
 	tcase_add_test(tc, refuses_a_codes_file_others_may_read);
+	tcase_add_test(tc, refuses_a_state_directory_others_may_write);
 	tcase_add_test(tc, reports_a_missing_state_directory);
 	tcase_add_test(tc, reports_a_missing_codes_file_and_state_directory_together);
 	tcase_add_test(tc, names_the_state_file_by_sha256_with_mode_0600_and_never_stores_the_code);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <check.h>
 
@@ -392,6 +393,30 @@ START_TEST(reports_a_missing_file)
 }
 END_TEST
 
+START_TEST(refuses_a_file_others_may_write)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		 path[TP_PATH_MAX], want[TP_PATH_MAX + 96];
+	char		*line = entry("demo", "$6$", "demo-pw");
+
+	h = load(line, &d);
+	ck_assert_ptr_nonnull(h);
+	htpasswd_free(h);
+	diag_free(&d);
+	tp_path(path, dir, "users");
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	diag_init(&d);
+	ck_assert_ptr_null(htpasswd_load(path, &d));
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s: password file is writable by other "
+	    "users (mode 666); chmod o-w it", path);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+	free(line);
+}
+END_TEST
+
 START_TEST(the_last_entry_for_a_user_wins)
 {
 	struct htpasswd	*h;
@@ -439,6 +464,7 @@ main(void)
 	tcase_add_test(tc, accepts_crlf_line_endings);
 	tcase_add_test(tc, reports_a_line_too_long);
 	tcase_add_test(tc, reports_a_missing_file);
+	tcase_add_test(tc, refuses_a_file_others_may_write);
 	tcase_add_test(tc, the_last_entry_for_a_user_wins);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
