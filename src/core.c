@@ -26,7 +26,7 @@
 #define CT_PKCS7_CERTS_ONLY	"application/pkcs7-mime; smime-type=certs-only"
 #define CT_TEXT			"text/plain"
 #define CT_CSRATTRS		"application/csrattrs"
-#define CORE_DEFAULT_REALM	"EST"
+#define CORE_DEFAULT_REALM	CONFIG_DEFAULT_REALM
 
 static const char *const core_csr_labels[] = {
 	"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -395,7 +396,7 @@ service_list_add(char *out, size_t outlen, const char *name)
 }
 
 static void
-service_log_profile(const struct est_profile *pr)
+service_log_profile(const struct est_label *lb)
 {
 	static const struct { unsigned bit; const char *name; } kus[] = {
 		{ KU_DIGITAL_SIGNATURE, "digitalSignature" },
@@ -403,8 +404,16 @@ service_log_profile(const struct est_profile *pr)
 		{ KU_KEY_ENCIPHERMENT, "keyEncipherment" },
 		{ KU_DATA_ENCIPHERMENT, "dataEncipherment" },
 		{ KU_KEY_AGREEMENT, "keyAgreement" },
+	}, sans[] = {
+		{ PROFILE_SAN_DNS, "dns" },
+		{ PROFILE_SAN_IP, "ip" },
+		{ PROFILE_SAN_EMAIL, "email" },
+		{ PROFILE_SAN_URI, "uri" },
 	};
+	const struct est_profile *pr = &lb->cfg->profile;
 	char	 ku[128] = "", eku[128] = "", curves[128] = "", digests[128] = "";
+	char	 san_types[32] = "", suffixes[1024] = "", ranges[1024] = "";
+	char	 addr[INET6_ADDRSTRLEN], range[INET6_ADDRSTRLEN + 8], codes[1024];
 	const char *nist;
 	size_t	 i;
 
@@ -421,26 +430,47 @@ service_log_profile(const struct est_profile *pr)
 	for (i = 0; i < pr->n_digests; i++)
 		service_list_add(digests, sizeof(digests),
 		    OBJ_nid2sn(pr->digest_nids[i]));
+	for (i = 0; i < sizeof(sans) / sizeof(sans[0]); i++)
+		if (pr->san_types & sans[i].bit)
+			service_list_add(san_types, sizeof(san_types), sans[i].name);
+	for (i = 0; i < pr->n_dns_suffixes; i++)
+		service_list_add(suffixes, sizeof(suffixes), pr->dns_suffixes[i]);
+	for (i = 0; i < pr->n_ip_ranges; i++) {
+		if (inet_ntop(pr->ip_ranges[i].family, pr->ip_ranges[i].addr, addr,
+		    sizeof(addr)) == NULL)
+			snprintf(addr, sizeof(addr), "?");
+		snprintf(range, sizeof(range), "%s/%u", addr,
+		    pr->ip_ranges[i].prefix);
+		service_list_add(ranges, sizeof(ranges), range);
+	}
+	if (pr->challenge == CHALLENGE_CODE)
+		snprintf(codes, sizeof(codes), "code (%zu codes from %s, spent "
+		    "ones in %s)", lb->codes ? codes_count(lb->codes) : 0,
+		    pr->enrollment_codes, pr->enrollment_code_state);
+	else
+		snprintf(codes, sizeof(codes), "%s",
+		    pr->challenge == CHALLENGE_REFUSE ? "refuse" : "ignore");
 	log_msg(LOG_LEVEL_INFO, "  profile: validity_days=%u backdate_seconds=%u key_usage=%s "
 	    "extended_key_usage=%s key_types=%s%s%s rsa_bits=%u..%u ec_curves=%s "
 	    "signature_digests=%s max_san_entries=%u", pr->validity_days,
-	    pr->backdate_seconds, ku, eku,
+	    pr->backdate_seconds, ku[0] ? ku : "(none)", eku,
 	    pr->key_types & PROFILE_KEY_RSA ? "rsa" : "",
 	    pr->key_types == (PROFILE_KEY_RSA | PROFILE_KEY_EC) ? "," : "",
 	    pr->key_types & PROFILE_KEY_EC ? "ec" : "",
 	    pr->rsa_min_bits, pr->rsa_max_bits, curves, digests,
 	    pr->max_san_entries);
-	log_msg(LOG_LEVEL_INFO, "  policy: subject_must_match=%s cn_pattern=%s "
-	    "dns_suffixes=%zu ip_ranges=%zu allow_wildcard=%s allow_ra=%s "
-	    "ra_certificates=%zu challenge_password=%s renewal_window_days=%u "
-	    "hook=%s",
+	log_msg(LOG_LEVEL_INFO, "  names: subject_must_match=%s cn_pattern=%s "
+	    "san_types=%s dns_suffixes=%s ip_ranges=%s allow_wildcard=%s",
 	    pr->subject_rule == NAME_RULE_IDENTITY ? "identity" : "any",
-	    pr->cn_pattern ? pr->cn_pattern : "-", pr->n_dns_suffixes,
-	    pr->n_ip_ranges, pr->allow_wildcard ? "yes" : "no",
-	    pr->allow_ra ? "yes" : "no", pr->n_ra,
-	    pr->challenge == CHALLENGE_REFUSE ? "refuse" :
-	    pr->challenge == CHALLENGE_CODE ? "code" : "ignore",
-	    pr->renewal_window_days, pr->hook ? pr->hook : "-");
+	    pr->cn_pattern ? pr->cn_pattern : "-", san_types[0] ? san_types :
+	    "(none)", suffixes[0] ? suffixes : "(any)",
+	    ranges[0] ? ranges : "(any)", pr->allow_wildcard ? "yes" : "no");
+	log_msg(LOG_LEVEL_INFO, "  policy: allow_ra=%s ra_certificates=%zu "
+	    "renewal_window_days=%u allow_change_subject_name=%s "
+	    "challenge_password=%s hook=%s hook_timeout_ms=%u",
+	    pr->allow_ra ? "yes" : "no", pr->n_ra, pr->renewal_window_days,
+	    pr->allow_change_subject_name ? "yes" : "no", codes,
+	    pr->hook ? pr->hook : "-", pr->hook_timeout_ms);
 }
 
 static const char *const service_auth_names[AUTH_MODE_MAX] = {
@@ -456,6 +486,7 @@ service_log_label(const struct est_label *lb)
 	const struct est_label_config	*cfg = lb->cfg;
 	const struct est_profile	*pr = &cfg->profile;
 	char				 text[256], issuer_name[512];
+	char				 users[1024] = "";
 	const char			*name = cfg->name ? cfg->name : "(default)";
 	size_t				 i, n_trusted;
 
@@ -500,11 +531,14 @@ service_log_label(const struct est_label *lb)
 		log_msg(LOG_LEVEL_WARNING, "  the trust store holds this CA's own "
 		    "certificate: its clients may use simpleenroll (to renew "
 		    "themselves) although accept_issued = no");
-	log_msg(LOG_LEVEL_INFO, "  auth: %s%s%s%s", service_auth_names[cfg->auth.mode],
-	    lb->users ? ", password file " : "",
-	    lb->users ? cfg->auth.htpasswd : "",
-	    cfg->auth.trust_remote_user ? ", trusts the front server's REMOTE_USER" : "");
-	service_log_profile(pr);
+	if (lb->users != NULL)
+		snprintf(users, sizeof(users), ", password file %s (%zu users, "
+		    "realm \"%s\")", cfg->auth.htpasswd, htpasswd_count(lb->users),
+		    cfg->auth.realm ? cfg->auth.realm : CONFIG_DEFAULT_REALM);
+	log_msg(LOG_LEVEL_INFO, "  auth: %s%s%s", service_auth_names[cfg->auth.mode],
+	    users, cfg->auth.trust_remote_user ?
+	    ", trusts the front server's REMOTE_USER" : "");
+	service_log_profile(lb);
 	log_msg(LOG_LEVEL_INFO, "  /csrattrs: %s", lb->csrattrs_body.len ?
 	    (pr->csrattrs == CSRATTRS_VERBATIM ? "verbatim from the configuration" :
 	    "derived from the profile") : "none (204)");

@@ -14,6 +14,7 @@
 #define CONFIG_MAX_EKU		8
 #define CONFIG_MAX_CURVES	8
 #define CONFIG_DEFAULT_MAX_BODY	(64 * 1024)
+#define CONFIG_DEFAULT_REALM	"EST"	/* [auth] realm */
 #define CONFIG_MAX_MAX_BODY	(16 * 1024 * 1024)
 
 #define CONFIG_MAX_LABELS	16	/* the default label included */

@@ -675,6 +675,61 @@ START_TEST(summary_warns_of_anchors_and_a_ca_that_cannot_serve)
 }
 END_TEST
 
+/*
+ * The summary is what an operator reads to see what a worker enforces: every
+ * setting that decides who gets which certificate is in it, with its value.
+ */
+START_TEST(summary_logs_every_effective_setting)
+{
+	struct est_service	 svc;
+	struct diag		 d;
+	char			 dir[TP_PATH_MAX], *text, *hash = tp_crypt("$6$", "pw");
+	char			 users[256];
+
+	tp_path(dir, env.dir, "spent");
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	tp_write_file(env.dir, "codes", "CODE-A1\nCODE-B2\n", 16, 0600);
+	snprintf(users, sizeof(users), "alice:%s\nbob:%s\n", hash, hash);
+	tp_write_file(env.dir, "users", users, strlen(users), 0600);
+	ck_assert_int_eq(load("[auth]\nmethods = certificate-or-password\n"
+	    "htpasswd = users\nrealm = EST devices\n"
+	    "[profile]\nsan_types = dns, ip\n"
+	    "dns_suffixes = a.example, b.example\n"
+	    "ip_ranges = 10.0.0.0/8, 2001:db8::/32\nallow_wildcard = no\n"
+	    "allow_change_subject_name = yes\nhook_timeout_ms = 250\n"
+	    "challenge_password = code\nenrollment_codes = codes\n"
+	    "enrollment_code_state = spent\nkey_usage = digitalSignature\n",
+	    &svc, &d), 0);
+	text = summary_text(&svc);
+	ck_assert_msg(strstr(text, "san_types=dns,ip ") != NULL, "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "dns_suffixes=a.example,b.example "));
+	ck_assert_ptr_nonnull(strstr(text, "ip_ranges=10.0.0.0/8,2001:db8::/32 "));
+	ck_assert_ptr_nonnull(strstr(text, "allow_wildcard=no"));
+	ck_assert_ptr_nonnull(strstr(text, "allow_change_subject_name=yes "));
+	ck_assert_ptr_nonnull(strstr(text, "hook_timeout_ms=250"));
+	ck_assert_ptr_nonnull(strstr(text, "challenge_password=code (2 codes from "));
+	ck_assert_ptr_nonnull(strstr(text, "/spent)"));
+	ck_assert_ptr_nonnull(strstr(text, "(2 users, realm \"EST devices\")"));
+	/* Nothing secret: no hash, no code. */
+	ck_assert_ptr_null(strstr(text, hash));
+	ck_assert_ptr_null(strstr(text, "CODE-"));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	/* The defaults say so. */
+	ck_assert_int_eq(load(NULL, &svc, &d), 0);
+	text = summary_text(&svc);
+	ck_assert_msg(strstr(text, "san_types=dns,ip,email,uri dns_suffixes=(any) "
+	    "ip_ranges=(any) allow_wildcard=yes") != NULL, "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "allow_change_subject_name=no "
+	    "challenge_password=refuse hook=- hook_timeout_ms=5000"));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	free(hash);
+}
+END_TEST
+
 /* A second CA for label sections, written as NAME-ca.pem / NAME-ca.key. */
 static X509 *
 label_ca(const char *name, EVP_PKEY **keyp)
@@ -805,6 +860,7 @@ main(void)
 	tcase_add_test(tc, summary_logs_the_ca_cacerts_and_trust_store);
 	tcase_add_test(tc, summary_shows_this_ca_when_the_trust_store_holds_it);
 	tcase_add_test(tc, summary_warns_of_anchors_and_a_ca_that_cannot_serve);
+	tcase_add_test(tc, summary_logs_every_effective_setting);
 	tcase_add_test(tc, loads_every_label_with_its_own_ca);
 	tcase_add_test(tc, reports_label_problems_each_in_its_place);
 	tcase_add_test(tc, csrattrs_none_leaves_the_body_empty);
