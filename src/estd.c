@@ -232,6 +232,25 @@ estd_write_response(struct estd_worker *w, const struct est_response *res,
 		    w->fcgi.out);
 }
 
+/*
+ * The client's address for the log, from the front server's REMOTE_ADDR:
+ * "-" when none came, "?" for anything but an IPv4 or IPv6 address, so
+ * that the value can never add fields to the log line.
+ */
+static const char *
+estd_client_addr(struct estd_worker *w)
+{
+	const char	*a = estd_param(w, "REMOTE_ADDR");
+	size_t		 len;
+
+	if (a == NULL || *a == '\0')
+		return "-";
+	len = strlen(a);
+	if (len > 45 || strspn(a, "0123456789abcdefABCDEF.:") != len)
+		return "?";
+	return a;
+}
+
 static void
 estd_serve_one(struct estd_worker *w)
 {
@@ -277,10 +296,10 @@ estd_serve_one(struct estd_worker *w)
 	    strcmp(req.method, "HEAD") == 0);
 
 	log_msg(res.status < 500 ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR,
-	    "req=%lx.%lu label=%s op=%s method=%s client=\"%s\" status=%d "
-	    "ms=%.2f %s", (unsigned long)w->pid, w->served,
+	    "req=%lx.%lu label=%s op=%s method=%s addr=%s client=\"%s\" "
+	    "status=%d ms=%.2f %s", (unsigned long)w->pid, w->served,
 	    res.label ? res.label : "-", est_op_name(res.op),
-	    req.method ? req.method : "-",
+	    req.method ? req.method : "-", estd_client_addr(w),
 	    log_quote(res.identity, identity, sizeof(identity)), res.status,
 	    estd_ms_since(&t0), res.reason);
 	est_response_free(&res);
