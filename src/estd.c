@@ -64,9 +64,11 @@ static void
 estd_usage(FILE *f)
 {
 	fprintf(f, "usage: estd [-t] [-c config]\n"
+	    "       estd -V | -h\n"
 	    "  -c config  configuration file (default %s)\n"
 	    "  -t         check the configuration and key material, then exit\n"
-	    "  -V         print the version and exit\n", ESTD_CONFIG_PATH);
+	    "  -V         print the version and exit\n"
+	    "  -h         print this help and exit\n", ESTD_CONFIG_PATH);
 }
 
 static const char *
