@@ -486,18 +486,21 @@ service_log_label(const struct est_label *lb)
 	const struct est_label_config	*cfg = lb->cfg;
 	const struct est_profile	*pr = &cfg->profile;
 	char				 text[256], issuer_name[512];
-	char				 users[1024] = "";
+	char				 users[1024] = "", key_name[1024];
 	const char			*name = cfg->name ? cfg->name : "(default)";
 	size_t				 i, n_trusted;
 
 	log_msg(LOG_LEVEL_INFO, "label %s: /.well-known/est/%s%s", name,
 	    cfg->name ? cfg->name : "", cfg->name ? "/" : "");
 	service_log_cert("  CA certificate", lb->issuer.cert);
+	log_msg(LOG_LEVEL_INFO, "    file: %s", cfg->ca_cert);
 	log_msg(LOG_LEVEL_INFO, "    issuer: %s", service_bio_text(issuer_name,
 	    sizeof(issuer_name), service_print_name,
 	    X509_get_issuer_name(lb->issuer.cert)));
 	signer_describe(lb->issuer.signer, text, sizeof(text));
-	log_msg(LOG_LEVEL_INFO, "    key: %s", text);
+	/* The key's file or URI, a PKCS#11 PIN masked (signer_key_name). */
+	log_msg(LOG_LEVEL_INFO, "    key: %s, from %s", text,
+	    signer_key_name(cfg->ca_key, key_name, sizeof(key_name)));
 	service_log_ext(lb->issuer.cert, NID_basic_constraints, "basicConstraints");
 	service_log_ext(lb->issuer.cert, NID_key_usage, "keyUsage");
 	service_log_ext(lb->issuer.cert, NID_ext_key_usage, "extendedKeyUsage");
@@ -505,6 +508,8 @@ service_log_label(const struct est_label *lb)
 	for (i = 0; i < (size_t)sk_X509_num(lb->issuer.chain); i++)
 		service_log_cert("  CA chain certificate",
 		    sk_X509_value(lb->issuer.chain, (int)i));
+	if (cfg->ca_chain != NULL)
+		log_msg(LOG_LEVEL_INFO, "    (chain from %s)", cfg->ca_chain);
 	log_msg(LOG_LEVEL_INFO, "  /cacerts serves %zu certificate(s)%s%s",
 	    lb->n_cacerts, cfg->cacerts_bundle ? " from " : "",
 	    cfg->cacerts_bundle ? cfg->cacerts_bundle : "");
@@ -532,7 +537,7 @@ service_log_label(const struct est_label *lb)
 		    "certificate: its clients may use simpleenroll (to renew "
 		    "themselves) although accept_issued = no");
 	if (lb->users != NULL)
-		snprintf(users, sizeof(users), ", password file %s (%zu users, "
+		snprintf(users, sizeof(users), ", password file %s (%zu user(s), "
 		    "realm \"%s\")", cfg->auth.htpasswd, htpasswd_count(lb->users),
 		    cfg->auth.realm ? cfg->auth.realm : CONFIG_DEFAULT_REALM);
 	log_msg(LOG_LEVEL_INFO, "  auth: %s%s%s", service_auth_names[cfg->auth.mode],

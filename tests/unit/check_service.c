@@ -575,7 +575,12 @@ START_TEST(summary_logs_the_ca_cacerts_and_trust_store)
 	ck_assert_ptr_nonnull(strstr(text, "info:   CA certificate: CN=EST Test CA (valid "));
 	ck_assert_ptr_nonnull(strstr(text, "info:     issuer: CN=EST Test CA\n"));
 	ck_assert_ptr_nonnull(strstr(text, "info:     key: EC prime256v1 256 bits, "
-	    "signing with SHA256\n"));
+	    "signing with SHA256, from /"));
+	/* Which files: the operator sees what was loaded, never the key itself. */
+	ck_assert_ptr_nonnull(strstr(text, "/ca.key\n"));
+	ck_assert_ptr_nonnull(strstr(text, "info:     file: /"));
+	ck_assert_ptr_nonnull(strstr(text, "/ca.pem\n"));
+	ck_assert_ptr_null(strstr(text, "PRIVATE"));
 	ck_assert_ptr_nonnull(strstr(text, "info:     basicConstraints: CA:TRUE\n"));
 	ck_assert_ptr_nonnull(strstr(text, "info:     extendedKeyUsage: (none)\n"));
 	ck_assert_ptr_nonnull(strstr(text, "info:   /cacerts serves 1 certificate(s)\n"));
@@ -709,7 +714,7 @@ START_TEST(summary_logs_every_effective_setting)
 	ck_assert_ptr_nonnull(strstr(text, "hook_timeout_ms=250"));
 	ck_assert_ptr_nonnull(strstr(text, "challenge_password=code (2 codes from "));
 	ck_assert_ptr_nonnull(strstr(text, "/spent)"));
-	ck_assert_ptr_nonnull(strstr(text, "(2 users, realm \"EST devices\")"));
+	ck_assert_ptr_nonnull(strstr(text, "(2 user(s), realm \"EST devices\")"));
 	/* Nothing secret: no hash, no code. */
 	ck_assert_ptr_null(strstr(text, hash));
 	ck_assert_ptr_null(strstr(text, "CODE-"));
