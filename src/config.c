@@ -510,6 +510,13 @@ config_set_string(char **dst, const char *value)
 	return (*dst = strdup(value)) == NULL ? -1 : 0;
 }
 
+/* A setting given in the file: "[section] name" and its line. */
+struct config_seen {
+	char	section[CONFIG_INI_MAX_SECTION + 1];
+	char	name[64];
+	int	line;
+};
+
 struct config_parse {
 	struct est_config	*cfg;
 	struct diag		*d;
@@ -520,6 +527,9 @@ struct config_parse {
 	int			 line_no;
 	int			 bad_line;	/* the line that stopped the reading */
 	char			 bad_why[64];
+	struct config_seen	*seen;	/* settings given so far, for repeats */
+	size_t			 n_seen;
+	size_t			 seen_cap;
 };
 
 static int
@@ -855,6 +865,53 @@ bad:
 	return NULL;
 }
 
+/* Lists that grow line by line; any other setting is given once. */
+static const char *const config_list_keys[] = {
+	"dns_suffixes", "ip_ranges", "ra_certificates", NULL
+};
+
+/*
+ * A setting given twice in a section (or in a section named twice) would
+ * silently take its last value: "allow_wildcard = no" near the top undone
+ * by a forgotten "allow_wildcard = yes" further down. Refuse the repeat.
+ */
+static void
+config_check_repeat(struct config_parse *p, const char *section,
+    const char *name)
+{
+	struct config_seen	*s;
+	size_t			 i;
+
+	for (i = 0; config_list_keys[i] != NULL; i++)
+		if (strcmp(name, config_list_keys[i]) == 0)
+			return;
+	for (i = 0; i < p->n_seen; i++)
+		if (strcmp(p->seen[i].section, section) == 0 &&
+		    strcmp(p->seen[i].name, name) == 0) {
+			diag_add(p->d, "%s:%d: [%s] %s: given again (first on line "
+			    "%d); give each setting once", p->cfg->path, p->line_no,
+			    section, name, p->seen[i].line);
+			return;
+		}
+	/* Known sections and settings only: their number is bounded. */
+	if (strlen(section) >= sizeof(s->section) || strlen(name) >= sizeof(s->name))
+		return;
+	if (p->n_seen == p->seen_cap) {
+		size_t cap = p->seen_cap ? p->seen_cap * 2 : 32;
+
+		if ((s = reallocarray(p->seen, cap, sizeof(*s))) == NULL) {
+			diag_add(p->d, "%s: out of memory", p->cfg->path);
+			return;
+		}
+		p->seen = s;
+		p->seen_cap = cap;
+	}
+	s = &p->seen[p->n_seen++];
+	snprintf(s->section, sizeof(s->section), "%s", section);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->line = p->line_no;
+}
+
 static int
 config_handler(void *user, const char *section, const char *name,
     const char *value)
@@ -894,6 +951,8 @@ config_handler(void *user, const char *section, const char *name,
 	else
 		rc = config_set_profile(p, lc, name, value);
 
+	if (rc == 0)	/* a value refused is reported as such */
+		config_check_repeat(p, section, name);
 	if (rc == -1)
 		diag_add(p->d, "%s: [%s] %s: invalid value \"%s\"",
 		    p->cfg->path, section, name, value);
@@ -987,6 +1046,7 @@ config_load(struct est_config *cfg, const char *path, struct diag *d)
 		for (i = 0; i < cfg->n_labels; i++)
 			config_check_label(cfg, &cfg->labels[i], d);
 	fclose(p.f);
+	free(p.seen);
 	free(p.line);
 	free(p.dir);
 	return diag_count(d) == 0 ? 0 : -1;

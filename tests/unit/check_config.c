@@ -1105,6 +1105,42 @@ START_TEST(an_unknown_section_without_settings_is_reported)
 }
 END_TEST
 
+START_TEST(a_setting_given_twice_is_refused)
+{
+	char			dir[TP_PATH_MAX];
+	struct est_config	cfg;
+	struct diag		d;
+
+	/* The repeat, in the same section or in the section named again. */
+	tp_mkdtemp(dir);
+	ck_assert_int_eq(load_extra(dir,
+	    "[profile]\nallow_wildcard = no\nvalidity_days = 30\n"
+	    "[auth]\nmethods = certificate\n"
+	    "[profile]\nallow_wildcard = yes\n"
+	    "[trust]\nstore = other\n", &cfg, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 2);
+	ck_assert(has(&d, "estd.conf:12: [profile] allow_wildcard: given again "
+	    "(first on line 7)"));
+	ck_assert(has(&d, "estd.conf:14: [trust] store: given again "
+	    "(first on line 5)"));
+	config_free(&cfg);
+	diag_free(&d);
+	/* A label's sections are its own; the lists grow line by line. */
+	ck_assert_int_eq(load_extra(dir,
+	    "[profile]\nvalidity_days = 30\n[profile iot]\nvalidity_days = 7\n"
+	    "[ca iot]\ncertificate = c\nkey = k\n[trust iot]\nstore = t\n"
+	    "[profile]\ndns_suffixes = a.example\ndns_suffixes = b.example\n"
+	    "ip_ranges = 10.0.0.0/8\nip_ranges = 192.168.0.0/16\n", &cfg, &d), 0);
+	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 30);
+	ck_assert_uint_eq(cfg.labels[1].profile.validity_days, 7);
+	ck_assert_uint_eq(cfg.labels[0].profile.n_dns_suffixes, 2);
+	ck_assert_uint_eq(cfg.labels[0].profile.n_ip_ranges, 2);
+	config_free(&cfg);
+	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
 START_TEST(parses_ip_ranges)
 {
 	struct ip_range r;
@@ -1278,6 +1314,7 @@ main(void)
 	tcase_add_test(tc, reports_every_invalid_value_with_its_setting);
 	tcase_add_test(tc, reports_unknown_sections_and_settings);
 	tcase_add_test(tc, an_unknown_section_without_settings_is_reported);
+	tcase_add_test(tc, a_setting_given_twice_is_refused);
 	tcase_add_test(tc, an_indented_line_is_a_setting_of_its_own);
 	tcase_add_test(tc, a_line_longer_than_the_parser_buffer_is_an_error);
 	tcase_add_test(tc, empty_digest_and_curve_lists_are_refused);

@@ -48,6 +48,21 @@ load(const char *extra, struct est_service *svc, struct diag *d)
 	return service_load(svc, &env.cfg, d);
 }
 
+/*
+ * Loads an estd.conf of text alone (no base to add to: a setting may not be
+ * given twice) and the service; returns service_load's result.
+ */
+static int
+load_text(const char *text, struct est_service *svc, struct diag *d)
+{
+	diag_init(d);
+	tp_write_str(env.dir, "estd.conf", text);
+	config_free(&env.cfg);
+	config_defaults(&env.cfg);
+	ck_assert_int_eq(config_load(&env.cfg, env.conf, d), 0);
+	return service_load(svc, &env.cfg, d);
+}
+
 /* What service_log_summary() logs for svc (a new string). */
 static char *
 summary_text(const struct est_service *svc)
@@ -486,13 +501,14 @@ START_TEST(refuses_a_ca_key_readable_by_others_named_by_a_file_uri)
 {
 	struct est_service	svc;
 	struct diag		d;
-	char			key[TP_PATH_MAX], extra[TP_PATH_MAX + 32];
+	char			key[TP_PATH_MAX], extra[TP_PATH_MAX + 96];
 	int			rc, reported;
 
 	tp_path(key, env.dir, "ca.key");
 	ck_assert_int_eq(chmod(key, 0644), 0);
-	snprintf(extra, sizeof(extra), "[ca]\nkey = file:%s\n", key);
-	rc = load(extra, &svc, &d);
+	snprintf(extra, sizeof(extra), "[ca]\ncertificate = ca.pem\n"
+	    "key = file:%s\n[trust]\nstore = trust\n", key);
+	rc = load_text(extra, &svc, &d);
 	reported = has(&d, "CA key is accessible by other users (mode 644)");
 	/* Free before asserting: the failure must not show up as a leak. */
 	service_free(&svc);
@@ -538,7 +554,8 @@ START_TEST(reports_a_missing_trust_store)
 	struct est_service	svc;
 	struct diag		d;
 
-	ck_assert_int_eq(load("store = nowhere\n", &svc, &d), -1);
+	ck_assert_int_eq(load_text("[ca]\ncertificate = ca.pem\nkey = ca.key\n"
+	    "[trust]\nstore = nowhere\n", &svc, &d), -1);
 	ck_assert(has(&d, "nowhere: cannot open trust store directory"));
 	service_free(&svc);
 	diag_free(&d);
@@ -552,7 +569,8 @@ START_TEST(reports_ca_and_trust_store_problems_together)
 	struct diag		 d;
 
 	tp_write_key(env.dir, "ca.key", other);
-	ck_assert_int_eq(load("store = nowhere\n", &svc, &d), -1);
+	ck_assert_int_eq(load_text("[ca]\ncertificate = ca.pem\nkey = ca.key\n"
+	    "[trust]\nstore = nowhere\n", &svc, &d), -1);
 	ck_assert_uint_eq(diag_count(&d), 2);
 	ck_assert(has(&d, "CA key does not match CA certificate"));
 	ck_assert(has(&d, "nowhere: cannot open trust store directory"));
