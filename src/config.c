@@ -855,10 +855,20 @@ config_read_line(char *str, int size, void *stream)
 	memcpy(str, p->line + skip, len - skip);
 	str[len - skip] = '\0';
 	/* inih calls no handler for a section without keys: check it here. */
-	if (str[0] == '[' && (end = strchr(str, ']')) != NULL &&
-	    !config_section_known(str + 1, (size_t)(end - str - 1)))
-		diag_add(p->d, "%s:%d: unknown section %.*s", p->cfg->path,
-		    p->line_no, (int)(end - str + 1), str);
+	if (str[0] == '[' && (end = strchr(str, ']')) != NULL) {
+		if (!config_section_known(str + 1, (size_t)(end - str - 1)))
+			diag_add(p->d, "%s:%d: unknown section %.*s", p->cfg->path,
+			    p->line_no, (int)(end - str + 1), str);
+		/*
+		 * inih drops whatever follows the "]": "[profile] [auth]" or
+		 * "[ca] iot" would silently mean [profile] and [ca]. Only a
+		 * comment may follow.
+		 */
+		end += 1 + strspn(end + 1, " \t");
+		if (*end != '\0' && *end != ';' && *end != '#')
+			diag_add(p->d, "%s:%d: text after the section header: %s",
+			    p->cfg->path, p->line_no, str);
+	}
 	return str;
 bad:
 	p->bad_line = p->line_no;

@@ -1141,6 +1141,35 @@ START_TEST(a_setting_given_twice_is_refused)
 }
 END_TEST
 
+START_TEST(text_after_a_section_header_is_refused)
+{
+	char			dir[TP_PATH_MAX];
+	struct est_config	cfg;
+	struct diag		d;
+
+	/* inih drops it: "[profile] [auth]" would be [profile]. */
+	tp_mkdtemp(dir);
+	ck_assert_int_eq(load_extra(dir,
+	    "[profile] iot\nvalidity_days = 30\n[auth] [profile]\n"
+	    "methods = certificate\n", &cfg, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 2);
+	ck_assert(has(&d, "estd.conf:6: text after the section header: "
+	    "[profile] iot"));
+	ck_assert(has(&d, "estd.conf:8: text after the section header: "
+	    "[auth] [profile]"));
+	config_free(&cfg);
+	diag_free(&d);
+	/* A comment may follow. */
+	ck_assert_int_eq(load_extra(dir,
+	    "[profile] ; the default label\nvalidity_days = 30\n"
+	    "[auth]\t# who may enroll\nmethods = certificate\n", &cfg, &d), 0);
+	ck_assert_uint_eq(cfg.labels[0].profile.validity_days, 30);
+	config_free(&cfg);
+	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
 START_TEST(parses_ip_ranges)
 {
 	struct ip_range r;
@@ -1315,6 +1344,7 @@ main(void)
 	tcase_add_test(tc, reports_unknown_sections_and_settings);
 	tcase_add_test(tc, an_unknown_section_without_settings_is_reported);
 	tcase_add_test(tc, a_setting_given_twice_is_refused);
+	tcase_add_test(tc, text_after_a_section_header_is_refused);
 	tcase_add_test(tc, an_indented_line_is_a_setting_of_its_own);
 	tcase_add_test(tc, a_line_longer_than_the_parser_buffer_is_an_error);
 	tcase_add_test(tc, empty_digest_and_curve_lists_are_refused);
