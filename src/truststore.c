@@ -102,6 +102,37 @@ trust_store_add_file(struct trust_store *ts, const char *path, struct diag *d)
 	return rc == -1 ? -1 : n;
 }
 
+/*
+ * The system's store of public CAs (OpenSSL's default directory, and the
+ * bundle file with the directory holding it): every holder of a client
+ * certificate bought from any of them could enroll. Never an EST trust
+ * store. 1 if path (a directory when is_dir) is that store.
+ */
+static int
+trust_store_is_system(const char *path, int is_dir)
+{
+	char	*real, *sys_dir, *sys_file, *slash;
+	int	 found = 0;
+
+	if ((real = realpath(path, NULL)) == NULL)
+		return 0;
+	sys_dir = realpath(X509_get_default_cert_dir(), NULL);
+	sys_file = realpath(X509_get_default_cert_file(), NULL);
+	if (is_dir) {
+		found = sys_dir != NULL && strcmp(real, sys_dir) == 0;
+		if (!found && sys_file != NULL &&
+		    (slash = strrchr(sys_file, '/')) != NULL) {
+			*slash = '\0';
+			found = strcmp(real, *sys_file ? sys_file : "/") == 0;
+		}
+	} else
+		found = sys_file != NULL && strcmp(real, sys_file) == 0;
+	free(sys_file);
+	free(sys_dir);
+	free(real);
+	return found;
+}
+
 static int
 trust_store_name_cmp(const void *a, const void *b)
 {
@@ -118,6 +149,12 @@ trust_store_add_dir(struct trust_store *ts, const char *dir, struct diag *d)
 	size_t		 n = 0, i;
 	int		 total = 0, k, rc = 0;
 
+	if (trust_store_is_system(dir, 1)) {
+		diag_add(d, "%s: is the system's store of public CAs: any client "
+		    "certificate they issued could enroll; give estd a directory "
+		    "of its own with only the CAs of its clients", dir);
+		return -1;
+	}
 	if ((dp = opendir(dir)) == NULL) {
 		diag_add(d, "%s: cannot open trust store directory: %s", dir,
 		    strerror(errno));
@@ -157,6 +194,12 @@ trust_store_add_dir(struct trust_store *ts, const char *dir, struct diag *d)
 		/* Skip what is not a regular file, and the README. */
 		if (!S_ISREG(st.st_mode) || strncmp(names[i], "README", 6) == 0)
 			continue;
+		if (trust_store_is_system(path, 0)) {
+			diag_add(d, "%s: is the system's bundle of public CAs: any "
+			    "client certificate they issued could enroll", path);
+			rc = -1;
+			continue;
+		}
 		if ((k = trust_store_add_file(ts, path, d)) == -1)
 			rc = -1;
 		else

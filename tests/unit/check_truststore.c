@@ -419,6 +419,40 @@ START_TEST(loads_a_directory_skipping_hidden_files_readme_and_subdirs)
 }
 END_TEST
 
+START_TEST(refuses_the_systems_public_ca_store)
+{
+	char			 dir[TP_PATH_MAX], link[TP_PATH_MAX], *real;
+	struct trust_store	*ts = trust_store_new();
+	struct diag		 d;
+
+	/* OpenSSL's default directory, where the system has one. */
+	if ((real = realpath(X509_get_default_cert_dir(), NULL)) != NULL) {
+		diag_init(&d);
+		ck_assert_int_eq(trust_store_add_dir(ts, real, &d), -1);
+		ck_assert(has(&d, "is the system's store of public CAs"));
+		ck_assert_uint_eq(trust_store_count(ts), 0);
+		diag_free(&d);
+		free(real);
+	}
+	/* Its bundle file, linked into a directory of estd's own. */
+	if ((real = realpath(X509_get_default_cert_file(), NULL)) != NULL) {
+		tp_mkdtemp(dir);
+		tp_write_certs(dir, "a.pem", &ca, 1);
+		tp_path(link, dir, "public.pem");
+		ck_assert_int_eq(symlink(real, link), 0);
+		diag_init(&d);
+		ck_assert_int_eq(trust_store_add_dir(ts, dir, &d), -1);
+		ck_assert_uint_eq(diag_count(&d), 1);
+		ck_assert(has(&d, "public.pem: is the system's bundle of public CAs"));
+		ck_assert_uint_eq(trust_store_count(ts), 1);
+		diag_free(&d);
+		tp_rmtree(dir);
+		free(real);
+	}
+	trust_store_free(ts);
+}
+END_TEST
+
 START_TEST(reports_a_dangling_link_in_the_directory)
 {
 	char			 dir[TP_PATH_MAX], link[TP_PATH_MAX];
@@ -499,6 +533,7 @@ main(void)
 	tcase_add_test(tc, rejects_an_issuer_with_key_cert_sign_but_no_basic_constraints);
 	tcase_add_test(tc, builds_the_chain_through_untrusted_intermediates);
 	tcase_add_test(tc, reports_a_dangling_link_in_the_directory);
+	tcase_add_test(tc, refuses_the_systems_public_ca_store);
 	tcase_add_test(tc, trusts_an_intermediate_as_an_anchor);
 	tcase_add_test(tc, loads_every_certificate_of_a_pem_file);
 	tcase_add_test(tc, reports_files_that_are_missing_empty_or_broken);
