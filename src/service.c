@@ -380,6 +380,14 @@ service_log_trusted(X509 *cert)
 	if (X509_cmp_time(X509_get0_notAfter(cert), NULL) <= 0)
 		log_msg(LOG_LEVEL_WARNING, "    it has expired: every client "
 		    "certificate under it is refused");
+	else if (X509_cmp_time(X509_get0_notBefore(cert), NULL) >= 0)
+		log_msg(LOG_LEVEL_WARNING, "    it is not valid yet: every client "
+		    "certificate under it is refused until then");
+	/* Verification applies an anchor's extendedKeyUsage to its clients. */
+	if ((X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) &&
+	    !(X509_get_extended_key_usage(cert) & XKU_SSL_CLIENT))
+		log_msg(LOG_LEVEL_WARNING, "    its extendedKeyUsage lacks "
+		    "clientAuth: every client certificate under it is refused");
 	ca = X509_check_ca(cert);
 	if (ca != 1 && ca != 3)
 		log_msg(LOG_LEVEL_WARNING, "    it is not a CA (no basicConstraints "

@@ -661,11 +661,18 @@ START_TEST(summary_warns_of_anchors_and_a_ca_that_cannot_serve)
 	struct tp_cert_spec	 old_spec = { .cn = "Old CA", .ca = 1,
 	    .ku = "keyCertSign", .not_before = 1000000000, .not_after = 1100000000 };
 	struct tp_cert_spec	 ee_spec = { .cn = "A device", .eku = "clientAuth" };
+	struct tp_cert_spec	 web_spec = { .cn = "Web CA", .ca = 1,
+	    .ku = "keyCertSign", .eku = "serverAuth" };
+	struct tp_cert_spec	 new_spec = { .cn = "Next CA", .ca = 1,
+	    .ku = "keyCertSign", .not_before = time(NULL) + 86400,
+	    .not_after = time(NULL) + 10 * 86400 };
 	struct tp_cert_spec	 ca_spec = { .cn = "EST Test CA", .ca = 1,
 	    .ku = "keyCertSign", .eku = "serverAuth" };
 	EVP_PKEY		*k = tp_key(TP_EC_P256);
 	X509			*old = tp_cert(&old_spec, k, NULL, NULL);
 	X509			*ee = tp_cert(&ee_spec, k, NULL, NULL);
+	X509			*web = tp_cert(&web_spec, k, NULL, NULL);
+	X509			*next = tp_cert(&new_spec, k, NULL, NULL);
 	X509			*ca = tp_cert(&ca_spec, env.ca_key, NULL, NULL);
 	struct est_service	 svc;
 	struct diag		 d;
@@ -674,6 +681,8 @@ START_TEST(summary_warns_of_anchors_and_a_ca_that_cannot_serve)
 	tp_path(trust, env.dir, "trust");
 	tp_write_certs(trust, "old.pem", &old, 1);
 	tp_write_certs(trust, "device.pem", &ee, 1);
+	tp_write_certs(trust, "web.pem", &web, 1);
+	tp_write_certs(trust, "next.pem", &next, 1);
 	tp_write_certs(env.dir, "ca.pem", &ca, 1);
 	ck_assert_int_eq(load(NULL, &svc, &d), 0);
 	text = summary_text(&svc);
@@ -686,12 +695,21 @@ START_TEST(summary_warns_of_anchors_and_a_ca_that_cannot_serve)
 	ck_assert_ptr_nonnull(strstr(text, "warning:   the CA certificate's "
 	    "extendedKeyUsage lacks clientAuth: certificates it issues cannot "
 	    "authenticate simplereenroll\n"));
+	/* An anchor for servers only, and one not valid yet, admit nobody. */
+	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=Web CA (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "warning:     its extendedKeyUsage "
+	    "lacks clientAuth: every client certificate under it is refused\n"));
+	ck_assert_ptr_nonnull(strstr(text, "trusted: CN=Next CA (valid "));
+	ck_assert_ptr_nonnull(strstr(text, "warning:     it is not valid yet: "
+	    "every client certificate under it is refused until then\n"));
 	/* The bootstrap CA draws no warning: "expired" only once. */
 	ck_assert_ptr_null(strstr(strstr(text, "expired") + 1, "expired"));
 	free(text);
 	service_free(&svc);
 	diag_free(&d);
 	X509_free(ca);
+	X509_free(next);
+	X509_free(web);
 	X509_free(ee);
 	X509_free(old);
 	EVP_PKEY_free(k);
