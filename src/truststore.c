@@ -69,24 +69,58 @@ trust_store_add_cert(struct trust_store *ts, X509 *cert)
 	return 0;
 }
 
+/* The PEM names OpenSSL reads as a certificate. */
+static int
+trust_store_is_cert_block(const char *name)
+{
+	return strcmp(name, PEM_STRING_X509) == 0 ||
+	    strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+	    strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
+}
+
 int
 trust_store_add_file(struct trust_store *ts, const char *path, struct diag *d)
 {
-	FILE	*f;
-	X509	*cert;
-	int	 n = 0, rc = 0;
+	FILE			*f;
+	X509			*cert;
+	char			*name, *header;
+	unsigned char		*data;
+	const unsigned char	*p;
+	long			 len;
+	int			 n = 0, rc = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		diag_add(d, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	while ((cert = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		if (trust_store_add_cert(ts, cert) == -1) {
-			diag_add_ssl(d, "%s: cannot add certificate", path);
+	/*
+	 * Every block, not only the certificates: a revocation list here
+	 * would be skipped without a word while the operator counts on it,
+	 * and a private key has no business in a file of anchors.
+	 */
+	while (PEM_read(f, &name, &header, &data, &len)) {
+		if (!trust_store_is_cert_block(name)) {
+			diag_add(d, "%s: holds a %s block, not a certificate%s", path,
+			    name, strcmp(name, PEM_STRING_X509_CRL) == 0 ?
+			    " (estd checks no revocation lists: the front server "
+			    "does, see lighttpd ssl.ca-crl-file, Apache "
+			    "SSLCARevocationFile, nginx ssl_crl)" : "");
 			rc = -1;
+		} else if ((p = data, cert = d2i_X509(NULL, &p, len)) == NULL) {
+			diag_add_ssl(d, "%s: unreadable certificate", path);
+			ERR_clear_error();
+			rc = -1;
+		} else {
+			if (trust_store_add_cert(ts, cert) == -1) {
+				diag_add_ssl(d, "%s: cannot add certificate", path);
+				rc = -1;
+			}
+			X509_free(cert);
+			n++;
 		}
-		X509_free(cert);
-		n++;
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(data);
 	}
 	/* Reading stops at end of file ("no start line") or at a broken block. */
 	if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE) {

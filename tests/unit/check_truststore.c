@@ -453,6 +453,49 @@ START_TEST(refuses_the_systems_public_ca_store)
 }
 END_TEST
 
+START_TEST(refuses_a_file_holding_a_crl_or_a_key)
+{
+	char			 dir[TP_PATH_MAX], path[TP_PATH_MAX], *pem, *text;
+	struct trust_store	*ts = trust_store_new();
+	struct diag		 d;
+
+	/* Skipped without a word, a CRL here would look as if it were checked. */
+	tp_mkdtemp(dir);
+	pem = tp_cert_pem(ca);
+	ck_assert_int_gt(asprintf(&text, "%s-----BEGIN X509 CRL-----\nMAA=\n"
+	    "-----END X509 CRL-----\n", pem), 0);
+	tp_write_str(dir, "ca-and-crl.pem", text);
+	free(text);
+	tp_path(path, dir, "ca-and-crl.pem");
+	diag_init(&d);
+	ck_assert_int_eq(trust_store_add_file(ts, path, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "ca-and-crl.pem: holds a X509 CRL block, not a "
+	    "certificate (estd checks no revocation lists: the front server does"));
+	diag_free(&d);
+	ck_assert_int_gt(asprintf(&text, "-----BEGIN PRIVATE KEY-----\nMAA=\n"
+	    "-----END PRIVATE KEY-----\n%s", pem), 0);
+	tp_write_str(dir, "ca-and-key.pem", text);
+	free(text);
+	tp_path(path, dir, "ca-and-key.pem");
+	diag_init(&d);
+	ck_assert_int_eq(trust_store_add_file(ts, path, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "ca-and-key.pem: holds a PRIVATE KEY block, not a "
+	    "certificate"));
+	diag_free(&d);
+	/* In a directory too; the certificate alone is fine. */
+	tp_write_str(dir, "ca.pem", pem);
+	diag_init(&d);
+	ck_assert_int_eq(trust_store_add_dir(ts, dir, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 2);
+	diag_free(&d);
+	free(pem);
+	trust_store_free(ts);
+	tp_rmtree(dir);
+}
+END_TEST
+
 START_TEST(reports_a_dangling_link_in_the_directory)
 {
 	char			 dir[TP_PATH_MAX], link[TP_PATH_MAX];
@@ -533,6 +576,7 @@ main(void)
 	tcase_add_test(tc, rejects_an_issuer_with_key_cert_sign_but_no_basic_constraints);
 	tcase_add_test(tc, builds_the_chain_through_untrusted_intermediates);
 	tcase_add_test(tc, reports_a_dangling_link_in_the_directory);
+	tcase_add_test(tc, refuses_a_file_holding_a_crl_or_a_key);
 	tcase_add_test(tc, refuses_the_systems_public_ca_store);
 	tcase_add_test(tc, trusts_an_intermediate_as_an_anchor);
 	tcase_add_test(tc, loads_every_certificate_of_a_pem_file);
