@@ -184,6 +184,13 @@ core_route(const struct est_service *svc, const char *path,
 			return NULL;
 		memcpy(name, op, (size_t)(slash - op));
 		name[slash - op] = '\0';
+		/* "simpleenroll/" is a trailing slash, not a label (none may be named so). */
+		for (i = 0; slash[1] == '\0' && core_routes[i].name != NULL; i++)
+			if (strcmp(name, core_routes[i].name) == 0) {
+				*why = "unknown EST operation: no '/' after the "
+				    "operation's name";
+				return NULL;
+			}
 		if (!config_label_name_ok(name) ||
 		    (*label = service_label(svc, name)) == NULL)
 			return NULL;

@@ -269,6 +269,23 @@ START_TEST(answers_404_for_unknown_paths_and_labels)
 	handle(&req, &res);
 	assert_fail(&res, 404, "unknown CA label");
 	est_response_free(&res);
+	/* A trailing slash after the operation is not an unknown label... */
+	req_init(&req, "GET", "/.well-known/est/cacerts/", NULL, NULL, 0, NULL);
+	handle(&req, &res);
+	assert_fail(&res, 404, "unknown EST operation: no '/' after the "
+	    "operation's name");
+	est_response_free(&res);
+	req_init(&req, "POST", "/.well-known/est/simpleenroll/", NULL, NULL, 0, NULL);
+	handle(&req, &res);
+	assert_fail(&res, 404, "unknown EST operation: no '/' after the "
+	    "operation's name");
+	est_response_free(&res);
+	/* ...while an operation's name where a label goes is one. */
+	req_init(&req, "GET", "/.well-known/est/simpleenroll/cacerts", NULL, NULL, 0,
+	    NULL);
+	handle(&req, &res);
+	assert_fail(&res, 404, "unknown CA label");
+	est_response_free(&res);
 }
 END_TEST
 
