@@ -1013,6 +1013,26 @@ config_check_label(const struct est_config *cfg,
 	    (pr->enrollment_codes == NULL || pr->enrollment_code_state == NULL))
 		diag_add(d, "%s: [profile%s%s] challenge_password = code needs "
 		    "enrollment_codes and enrollment_code_state", cfg->path, sp, l);
+	/*
+	 * Settings that would do nothing: the operator counts on them. A
+	 * password file under methods = certificate asks for no password,
+	 * and codes under challenge_password = ignore are never checked.
+	 */
+	if (lc->auth.mode == AUTH_CERTIFICATE && (lc->auth.htpasswd != NULL ||
+	    lc->auth.realm != NULL || lc->auth.trust_remote_user))
+		diag_add(d, "%s: [auth%s%s] %s has no effect with methods = "
+		    "certificate (the default): set methods to password, "
+		    "certificate-or-password or certificate-and-password, or "
+		    "remove it", cfg->path, sp, l, lc->auth.htpasswd != NULL ?
+		    "htpasswd" : lc->auth.trust_remote_user ? "trust_remote_user" :
+		    "realm");
+	if (pr->challenge != CHALLENGE_CODE && (pr->enrollment_codes != NULL ||
+	    pr->enrollment_code_state != NULL))
+		diag_add(d, "%s: [profile%s%s] enrollment codes are checked only "
+		    "with challenge_password = code", cfg->path, sp, l);
+	if (!pr->allow_ra && pr->n_ra > 0)
+		diag_add(d, "%s: [profile%s%s] ra_certificates has no effect "
+		    "without allow_ra = yes", cfg->path, sp, l);
 }
 
 int

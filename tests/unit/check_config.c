@@ -1170,6 +1170,64 @@ START_TEST(text_after_a_section_header_is_refused)
 }
 END_TEST
 
+START_TEST(settings_that_would_do_nothing_are_refused)
+{
+	char			dir[TP_PATH_MAX];
+	struct est_config	cfg;
+	struct diag		d;
+
+	/* A password file the default methods = certificate never asks for. */
+	tp_mkdtemp(dir);
+	ck_assert_int_eq(load_extra(dir, "[auth]\nhtpasswd = users\n"
+	    "[ca iot]\ncertificate = c\nkey = k\n[trust iot]\nstore = t\n"
+	    "[auth iot]\nmethods = certificate\ntrust_remote_user = yes\n",
+	    &cfg, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 2);
+	ck_assert(has(&d, "estd.conf: [auth] htpasswd has no effect with methods "
+	    "= certificate (the default)"));
+	ck_assert(has(&d, "estd.conf: [auth iot] trust_remote_user has no effect "
+	    "with methods = certificate"));
+	config_free(&cfg);
+	diag_free(&d);
+	ck_assert_int_eq(load_extra(dir, "[auth]\nrealm = devices\n", &cfg, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "[auth] realm has no effect with methods = certificate"));
+	config_free(&cfg);
+	diag_free(&d);
+	/* Codes that challenge_password = ignore would never check. */
+	ck_assert_int_eq(load_extra(dir, "[profile]\nchallenge_password = ignore\n"
+	    "enrollment_codes = codes\nenrollment_code_state = spent\n", &cfg, &d),
+	    -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "[profile] enrollment codes are checked only with "
+	    "challenge_password = code"));
+	config_free(&cfg);
+	diag_free(&d);
+	ck_assert_int_eq(load_extra(dir, "[profile]\nra_certificates = "
+	    "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff\n",
+	    &cfg, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert(has(&d, "[profile] ra_certificates has no effect without "
+	    "allow_ra = yes"));
+	config_free(&cfg);
+	diag_free(&d);
+	/* Where they act, or say no, they are fine. */
+	ck_assert_int_eq(load_extra(dir, "[auth]\nmethods = certificate-or-password\n"
+	    "htpasswd = users\nrealm = devices\n[profile]\nallow_ra = yes\n"
+	    "ra_certificates = "
+	    "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff\n"
+	    "challenge_password = code\nenrollment_codes = codes\n"
+	    "enrollment_code_state = spent\n", &cfg, &d), 0);
+	config_free(&cfg);
+	diag_free(&d);
+	ck_assert_int_eq(load_extra(dir, "[auth]\ntrust_remote_user = no\n",
+	    &cfg, &d), 0);
+	config_free(&cfg);
+	diag_free(&d);
+	tp_rmtree(dir);
+}
+END_TEST
+
 START_TEST(parses_ip_ranges)
 {
 	struct ip_range r;
@@ -1211,7 +1269,7 @@ START_TEST(limits_the_number_of_suffixes_ranges_and_ra_fingerprints)
 	 * of at most 199 bytes. */
 	tp_mkdtemp(dir);
 	buf_init(&b);
-	buf_append_str(&b, "[profile]\n");
+	buf_append_str(&b, "[profile]\nallow_ra = yes\n");
 	for (i = 0; i <= CONFIG_MAX_SUFFIXES; i++) {
 		snprintf(item, sizeof(item), "dns_suffixes = d%d.example\n", i);
 		buf_append_str(&b, item);
@@ -1345,6 +1403,7 @@ main(void)
 	tcase_add_test(tc, an_unknown_section_without_settings_is_reported);
 	tcase_add_test(tc, a_setting_given_twice_is_refused);
 	tcase_add_test(tc, text_after_a_section_header_is_refused);
+	tcase_add_test(tc, settings_that_would_do_nothing_are_refused);
 	tcase_add_test(tc, an_indented_line_is_a_setting_of_its_own);
 	tcase_add_test(tc, a_line_longer_than_the_parser_buffer_is_an_error);
 	tcase_add_test(tc, empty_digest_and_curve_lists_are_refused);

@@ -1462,7 +1462,8 @@ START_TEST(identity_rule_reads_the_certificate_cn_as_text)
 	ck_assert_int_eq(X509_set_subject_name(x, n), 1);
 	ck_assert_int_ne(X509_sign(x, env.boot_key, EVP_sha256()), 0);
 	pem = tp_cert_pem(x);
-	reload(IOT_BASE "methods = certificate\n[trust iot]\nstore = trust\n"
+	reload("[ca iot]\ncertificate = iot-ca.pem\nkey = iot-ca.key\n"
+	    "[trust iot]\nstore = trust\n"
 	    "[profile iot]\nsubject_must_match = identity\n");
 	post_auth(IOT_ENROLL, TP_EC_P256, &utf8_of_bytes, pem, NULL, NULL, &res);
 	ck_assert_int_eq(res.status, 403);
