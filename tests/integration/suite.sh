@@ -226,6 +226,22 @@ check_eq "err-get-enroll: Allow: POST" "$(hdr err-get-enroll Allow)" "POST"
 call err-get-reenroll /.well-known/est/simplereenroll "${issued[@]}"
 check_error err-get-reenroll 405
 check_eq "err-get-reenroll: Allow: POST" "$(hdr err-get-reenroll Allow)" "POST"
+# TRACE must not echo the request (with its Authorization header) back: 405 behind
+# every front. Front difference: lighttpd hands TRACE to the worker (its 405, Allow:
+# GET, HEAD); nginx and Apache (TraceEnable off) answer 405 themselves. Not "call":
+# Apache's echo, were it on, comes chunked and would count against Content-Length.
+code=$(curl -sS --http1.1 --max-time 30 --resolve "localhost:$PORT:127.0.0.1" \
+    --cacert "$PKI/server-ca.pem" -X TRACE -H "X-Estd-Trace-Probe: echoed" \
+    -u "trace-user:trace-secret" -D "$W/m-trace.hdr" -o "$W/m-trace.body" \
+    -w '%{http_code}' "$BASE/.well-known/est/cacerts" 2> "$W/m-trace.err")
+check_eq "TRACE /cacerts: 405" "$code" 405
+if grep -qi 'X-Estd-Trace-Probe\|Authorization' "$W/m-trace.body" ||
+    [ "$(hdr m-trace Content-Type)" = message/http ]; then
+    not_ok "TRACE /cacerts: the request (and its credentials) not echoed" \
+        "$(hdr m-trace Content-Type)" "$(head -c 300 "$W/m-trace.body")"
+else
+    ok "TRACE /cacerts: the request (and its credentials) not echoed"
+fi
 
 head -c 49152 /dev/zero | openssl base64 > "$W/big.b64" # 66 kB of base64
 post_csr err-toobig simpleenroll "$W/big.b64"
