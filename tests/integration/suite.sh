@@ -243,6 +243,63 @@ else
     ok "TRACE /cacerts: the request (and its credentials) not echoed"
 fi
 
+# ---- what strict clients read on the wire, behind every front
+# HEAD /cacerts: the headers GET has, Content-Length included, and no body.
+# (Not "call": curl -I writes the headers where the body would go.)
+code=$(curl -sS --http1.1 --max-time 30 --resolve "localhost:$PORT:127.0.0.1" \
+    --cacert "$PKI/server-ca.pem" -I -D "$W/head-cacerts.hdr" -o /dev/null \
+    -w '%{http_code}' "$BASE/.well-known/est/cacerts" 2> "$W/head-cacerts.err")
+check_eq "HEAD /cacerts: 200" "$code" 200
+check_eq "HEAD /cacerts: Content-Type as for GET" "$(hdr head-cacerts Content-Type)" "application/pkcs7-mime"
+check_eq "HEAD /cacerts: Content-Length as for GET" "$(hdr head-cacerts Content-Length)" \
+    "$(stat -c %s "$W/cacerts.body")"
+# /csrattrs (RFC 8951 4): no client certificate needed, base64 of a DER SEQUENCE.
+call csrattrs /.well-known/est/csrattrs
+check_eq "csrattrs: status 200 without a client certificate" "$code" 200
+check_eq "csrattrs: Content-Type" "$(hdr csrattrs Content-Type)" "application/csrattrs"
+check_eq "csrattrs: Content-Transfer-Encoding" "$(hdr csrattrs Content-Transfer-Encoding)" "base64"
+if tr -d '\r' < "$W/csrattrs.body" | openssl base64 -d > "$W/csrattrs.der" 2> /dev/null &&
+    openssl asn1parse -inform DER -in "$W/csrattrs.der" > "$W/csrattrs.asn1" 2>&1 &&
+    head -1 "$W/csrattrs.asn1" | grep -q 'd=0 .*cons: SEQUENCE' &&
+    [ $(($(head -1 "$W/csrattrs.asn1" | sed 's/.*hl= *\([0-9]*\) *l= *\([0-9]*\).*/\1+\2/'))) = \
+        "$(stat -c %s "$W/csrattrs.der")" ]; then
+    ok "csrattrs: body is base64 of one DER SEQUENCE (CsrAttrs)"
+else
+    not_ok "csrattrs: body is base64 of one DER SEQUENCE (CsrAttrs)" "$(head -5 "$W/csrattrs.asn1" 2> /dev/null)"
+fi
+# Operations estd does not implement: 404 (RFC 7030 allows 404 or 501), text/plain.
+call op-fullcmc /.well-known/est/fullcmc "${client_bootstrap[@]}" \
+    -H "Content-Type: application/pkcs7-mime; smime-type=CMC-request" --data-binary "@$W/good.b64"
+check_error op-fullcmc 404
+call op-serverkeygen /.well-known/est/serverkeygen "${client_bootstrap[@]}" \
+    -H "Content-Type: application/pkcs10" --data-binary "@$W/good.b64"
+check_error op-serverkeygen 404
+# The demo's "iot" label takes a password: a client that sends none gets a Basic
+# challenge (RFC 7030 3.2.3) and retries with it (curl --anyauth does).
+mkcsr iotdemo ec:P-256 "/CN=demo" -addext "subjectAltName=DNS:demo.iot.example"
+call iot-nocred /.well-known/est/iot/simpleenroll -H "Content-Type: application/pkcs10" \
+    --data-binary "@$W/iotdemo.b64"
+check_error iot-nocred 401
+check_eq "iot-nocred: WWW-Authenticate" "$(hdr iot-nocred WWW-Authenticate)" \
+    'Basic realm="estd demo iot", charset="UTF-8"'
+call iot-anyauth /.well-known/est/iot/simpleenroll --anyauth --user demo:demo-password \
+    -H "Content-Type: application/pkcs10" --data-binary "@$W/iotdemo.b64"
+check_eq "iot-anyauth: 200 after the challenge" "$code" 200
+check_eq "iot-anyauth: Content-Type" "$(hdr iot-anyauth Content-Type)" \
+    "application/pkcs7-mime; smime-type=certs-only"
+check_eq "iot-anyauth: one certificate" "$(p7certs iot-anyauth "$W/iot-anyauth.pem")" 1
+# /cacerts asked with a certificate the front server cannot verify (expired; the
+# same goes for an unknown CA or no clientAuth). Front difference: lighttpd lets the
+# request reach the worker, which needs no certificate for /cacerts (RFC 7030 4.1.1);
+# Apache fails the handshake and nginx answers 400, for every path. A client must
+# not present a stale certificate to fetch /cacerts behind them (see README).
+call cacerts-expired /.well-known/est/cacerts --cert "$T/expired.pem" --key "$T/expired.key"
+case $EST_FRONT in
+    lighttpd) check_eq "cacerts with an expired client certificate: 200 from the worker" "$code" 200 ;;
+    apache) check_eq "cacerts with an expired client certificate: Apache fails the handshake" "$code" 000 ;;
+    nginx) check_eq "cacerts with an expired client certificate: nginx answers 400" "$code" 400 ;;
+esac
+
 head -c 49152 /dev/zero | openssl base64 > "$W/big.b64" # 66 kB of base64
 post_csr err-toobig simpleenroll "$W/big.b64"
 check_error err-toobig 413
