@@ -540,6 +540,13 @@ service_log_label(const struct est_label *lb)
 		log_msg(LOG_LEVEL_WARNING, "  the CA certificate's "
 		    "extendedKeyUsage lacks clientAuth: certificates it issues "
 		    "cannot authenticate simplereenroll");
+	/* Renewal presents the issued certificate: TLS wants it for clientAuth. */
+	for (i = 0; i < pr->n_eku && pr->eku_nids[i] != NID_client_auth; i++)
+		continue;
+	if (i == pr->n_eku)
+		log_msg(LOG_LEVEL_WARNING, "  the profile's extended_key_usage "
+		    "lacks clientAuth: the certificates it issues cannot "
+		    "authenticate simplereenroll");
 	if (lb->ca_in_trust_dir && !cfg->accept_issued)
 		log_msg(LOG_LEVEL_WARNING, "  the trust store holds this CA's own "
 		    "certificate: its clients may use simpleenroll (to renew "

@@ -771,6 +771,36 @@ START_TEST(summary_logs_every_effective_setting)
 }
 END_TEST
 
+/*
+ * Renewal is authenticated by the issued certificate: a profile that leaves
+ * clientAuth out issues certificates the front server refuses for it.
+ */
+START_TEST(summary_warns_of_a_profile_without_client_auth)
+{
+	struct est_service	 svc;
+	struct diag		 d;
+	char			*text;
+	const char		*warn = "warning:   the profile's extended_key_usage "
+	    "lacks clientAuth: the certificates it issues cannot authenticate "
+	    "simplereenroll\n";
+
+	ck_assert_int_eq(load("[profile]\nextended_key_usage = serverAuth\n",
+	    &svc, &d), 0);
+	text = summary_text(&svc);
+	ck_assert_ptr_nonnull(strstr(text, warn));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	ck_assert_int_eq(load("[profile]\nextended_key_usage = serverAuth, "
+	    "clientAuth\n", &svc, &d), 0);
+	text = summary_text(&svc);
+	ck_assert_ptr_null(strstr(text, "lacks clientAuth"));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+}
+END_TEST
+
 /* A second CA for label sections, written as NAME-ca.pem / NAME-ca.key. */
 static X509 *
 label_ca(const char *name, EVP_PKEY **keyp)
@@ -902,6 +932,7 @@ main(void)
 	tcase_add_test(tc, summary_shows_this_ca_when_the_trust_store_holds_it);
 	tcase_add_test(tc, summary_warns_of_anchors_and_a_ca_that_cannot_serve);
 	tcase_add_test(tc, summary_logs_every_effective_setting);
+	tcase_add_test(tc, summary_warns_of_a_profile_without_client_auth);
 	tcase_add_test(tc, loads_every_label_with_its_own_ca);
 	tcase_add_test(tc, reports_label_problems_each_in_its_place);
 	tcase_add_test(tc, csrattrs_none_leaves_the_body_empty);
