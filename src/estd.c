@@ -580,6 +580,13 @@ estd_log_start(const struct estd_state *st, const char *path, const char *what)
 	service_log_summary(&st->svc);
 }
 
+/* 1 if two optional settings differ (either may be unset). */
+static int
+estd_differs(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a != b : strcmp(a, b) != 0;
+}
+
 /* Loads the file again; on any problem the running configuration stays. */
 static void
 estd_reload_state(struct estd_worker *w)
@@ -601,6 +608,12 @@ estd_reload_state(struct estd_worker *w)
 	log_close();
 	log_open("estd", st->cfg.log_target, st->cfg.log_level);
 	estd_log_start(st, w->config_path, "reloaded");
+	/* The worker dropped its privileges at start: it cannot change again. */
+	if (estd_differs(w->state->cfg.user, st->cfg.user) ||
+	    estd_differs(w->state->cfg.group, st->cfg.group))
+		log_msg(LOG_LEVEL_WARNING, "reload: [estd] user and group take "
+		    "effect only when the workers are restarted; still uid %ld, "
+		    "gid %ld", (long)geteuid(), (long)getegid());
 	estd_state_free(w->state);
 	w->state = st;
 	w->svc = &st->svc;
