@@ -453,9 +453,26 @@ START_TEST(refuses_the_systems_public_ca_store)
 }
 END_TEST
 
+/* Writes text as dir/name; loading it alone must fail with one message, why. */
+static void
+assert_file_refused(struct trust_store *ts, const char *dir, const char *name,
+    const char *text, const char *why)
+{
+	char		 path[TP_PATH_MAX];
+	struct diag	 d;
+
+	tp_write_str(dir, name, text);
+	tp_path(path, dir, name);
+	diag_init(&d);
+	ck_assert_int_eq(trust_store_add_file(ts, path, &d), -1);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	ck_assert_msg(has(&d, why), "%s: %s", name, d.n ? d.msgs[0] : "-");
+	diag_free(&d);
+}
+
 START_TEST(refuses_a_file_holding_a_crl_or_a_key)
 {
-	char			 dir[TP_PATH_MAX], path[TP_PATH_MAX], *pem, *text;
+	char			 dir[TP_PATH_MAX], *pem, *text;
 	struct trust_store	*ts = trust_store_new();
 	struct diag		 d;
 
@@ -464,26 +481,15 @@ START_TEST(refuses_a_file_holding_a_crl_or_a_key)
 	pem = tp_cert_pem(ca);
 	ck_assert_int_gt(asprintf(&text, "%s-----BEGIN X509 CRL-----\nMAA=\n"
 	    "-----END X509 CRL-----\n", pem), 0);
-	tp_write_str(dir, "ca-and-crl.pem", text);
+	assert_file_refused(ts, dir, "ca-and-crl.pem", text, "ca-and-crl.pem: "
+	    "holds a X509 CRL block, not a certificate (estd checks no "
+	    "revocation lists: the front server does");
 	free(text);
-	tp_path(path, dir, "ca-and-crl.pem");
-	diag_init(&d);
-	ck_assert_int_eq(trust_store_add_file(ts, path, &d), -1);
-	ck_assert_uint_eq(diag_count(&d), 1);
-	ck_assert(has(&d, "ca-and-crl.pem: holds a X509 CRL block, not a "
-	    "certificate (estd checks no revocation lists: the front server does"));
-	diag_free(&d);
 	ck_assert_int_gt(asprintf(&text, "-----BEGIN PRIVATE KEY-----\nMAA=\n"
 	    "-----END PRIVATE KEY-----\n%s", pem), 0);
-	tp_write_str(dir, "ca-and-key.pem", text);
+	assert_file_refused(ts, dir, "ca-and-key.pem", text, "ca-and-key.pem: "
+	    "holds a PRIVATE KEY block, not a certificate");
 	free(text);
-	tp_path(path, dir, "ca-and-key.pem");
-	diag_init(&d);
-	ck_assert_int_eq(trust_store_add_file(ts, path, &d), -1);
-	ck_assert_uint_eq(diag_count(&d), 1);
-	ck_assert(has(&d, "ca-and-key.pem: holds a PRIVATE KEY block, not a "
-	    "certificate"));
-	diag_free(&d);
 	/* In a directory too; the certificate alone is fine. */
 	tp_write_str(dir, "ca.pem", pem);
 	diag_init(&d);
