@@ -15,6 +15,7 @@
 struct htpasswd_entry {
 	char	*user;
 	char	*hash;
+	size_t	 line;	/* in the file, for messages */
 };
 
 struct htpasswd {
@@ -65,7 +66,7 @@ htpasswd_count(const struct htpasswd *h)
 
 static int
 htpasswd_add(struct htpasswd *h, size_t *cap, const char *user,
-    const char *hash)
+    const char *hash, size_t line)
 {
 	struct htpasswd_entry *e;
 
@@ -82,8 +83,49 @@ htpasswd_add(struct htpasswd *h, size_t *cap, const char *user,
 		free(e->user);
 		return -1;
 	}
+	e->line = line;
 	h->n++;
 	return 0;
+}
+
+static int
+htpasswd_cmp_user(const void *a, const void *b)
+{
+	const struct htpasswd_entry *const *x = a, *const *y = b;
+	int c = strcmp((*x)->user, (*y)->user);
+
+	if (c != 0)
+		return c;
+	return (*x)->line < (*y)->line ? -1 : (*x)->line > (*y)->line;
+}
+
+/*
+ * A user listed twice is an error: "htpasswd -B" changes the first line
+ * (and Apache's mod_authn_file reads it), so whichever line estd took,
+ * a password thought changed could stay valid. Sorted, not pairwise: up
+ * to HTPASSWD_MAX_USERS entries.
+ */
+static void
+htpasswd_check_duplicates(const struct htpasswd *h, const char *path,
+    struct diag *d)
+{
+	const struct htpasswd_entry **v;
+	size_t i;
+
+	if (h->n < 2)
+		return;
+	if ((v = calloc(h->n, sizeof(*v))) == NULL) {
+		diag_add(d, "%s: out of memory", path);
+		return;
+	}
+	for (i = 0; i < h->n; i++)
+		v[i] = &h->entries[i];
+	qsort(v, h->n, sizeof(*v), htpasswd_cmp_user);
+	for (i = 1; i < h->n; i++)
+		if (strcmp(v[i - 1]->user, v[i]->user) == 0)
+			diag_add(d, "%s:%zu: user %s is already on line %zu",
+			    path, v[i]->line, v[i]->user, v[i - 1]->line);
+	free(v);
 }
 
 struct htpasswd *
@@ -137,13 +179,14 @@ htpasswd_load(const char *path, struct diag *d)
 			    HTPASSWD_MAX_USERS);
 			break;
 		}
-		if (htpasswd_add(h, &cap, line, colon + 1) == -1) {
+		if (htpasswd_add(h, &cap, line, colon + 1, lineno) == -1) {
 			diag_add(d, "%s: out of memory", path);
 			break;
 		}
 	}
 	OPENSSL_cleanse(line, sizeof(line));
 	fclose(f);
+	htpasswd_check_duplicates(h, path, d);
 	/* An unknown user costs one hash of the same kind as a real one. */
 	if (h->n > 0 && (h->dummy = strdup(h->entries[0].hash)) == NULL)
 		diag_add(d, "%s: out of memory", path);

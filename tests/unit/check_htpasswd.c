@@ -417,22 +417,55 @@ START_TEST(refuses_a_file_others_may_write)
 }
 END_TEST
 
-START_TEST(the_last_entry_for_a_user_wins)
+/*
+ * Apache's htpasswd -B changes the first line of a user listed twice, and
+ * mod_authn_file reads the first: with the last one winning, a changed
+ * password left the old one valid here. Refused, naming both lines.
+ */
+START_TEST(refuses_a_user_listed_twice)
 {
 	struct htpasswd	*h;
 	struct diag	 d;
-	char		*a = entry("x", "$6$", "old"), *b = entry("x", "$6$", "new"), *text;
+	char		*a = entry("x", "$6$", "old"), *b = entry("x", "$6$", "new");
+	char		*c = entry("y", "$6$", "pw"), *text, want[TP_PATH_MAX + 64];
 
-	ck_assert_int_ne(asprintf(&text, "%s%s", a, b), -1);
+	ck_assert_int_ne(asprintf(&text, "%s%s# comment\n%s", a, c, b), -1);
+	h = load(text, &d);
+	ck_assert_ptr_null(h);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s/users:4: user x is already on line 1",
+	    dir);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+	free(text);
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+/* Not the same user: names differ in case, or one is a prefix. */
+START_TEST(keeps_names_that_differ_in_case_or_length)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*a = entry("x", "$6$", "a"), *b = entry("X", "$6$", "b");
+	char		*c = entry("xx", "$6$", "c"), *text;
+
+	ck_assert_int_ne(asprintf(&text, "%s%s%s", a, b, c), -1);
 	h = load(text, &d);
 	ck_assert_ptr_nonnull(h);
-	ck_assert_int_eq(htpasswd_check(h, "x", "new"), 1);
-	ck_assert_int_eq(htpasswd_check(h, "x", "old"), 0);
+	ck_assert_uint_eq(htpasswd_count(h), 3);
+	ck_assert_int_eq(htpasswd_check(h, "x", "a"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "X", "b"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "xx", "c"), 1);
+	ck_assert_int_eq(htpasswd_check(h, "x", "b"), 0);
 	htpasswd_free(h);
 	diag_free(&d);
 	free(text);
 	free(a);
 	free(b);
+	free(c);
 }
 END_TEST
 
@@ -465,7 +498,8 @@ main(void)
 	tcase_add_test(tc, reports_a_line_too_long);
 	tcase_add_test(tc, reports_a_missing_file);
 	tcase_add_test(tc, refuses_a_file_others_may_write);
-	tcase_add_test(tc, the_last_entry_for_a_user_wins);
+	tcase_add_test(tc, refuses_a_user_listed_twice);
+	tcase_add_test(tc, keeps_names_that_differ_in_case_or_length);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
 }
