@@ -41,6 +41,34 @@ htpasswd_hash_supported(const char *hash)
 	return 0;
 }
 
+/*
+ * Whether hash has the shape crypt(3) writes for its method: only
+ * ./0-9A-Za-z between the '$'s ('=' for SHA-crypt's rounds=), and a
+ * final field of the method's exact length (bcrypt: 60 characters in
+ * all). Cheap, unlike hashing each entry once: it catches a hash cut
+ * short or followed by blanks, which libcrypt refuses at once, so that
+ * user could never log in and, as the dummy, it would answer unknown
+ * users faster than known ones.
+ */
+static int
+htpasswd_hash_well_formed(const char *hash)
+{
+	const char	*last;
+	size_t		 i, want;
+
+	for (i = 0; hash[i] != '\0'; i++)
+		if (strchr("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz$=", hash[i]) == NULL)
+			return 0;
+	if (strncmp(hash, "$2", 2) == 0)
+		return i == 60 && hash[4] >= '0' && hash[4] <= '3' &&
+		    hash[5] >= '0' && hash[5] <= '9' && hash[6] == '$' &&
+		    strchr(hash + 7, '$') == NULL;
+	want = strncmp(hash, "$6$", 3) == 0 ? 86 : 43;
+	last = strrchr(hash, '$');
+	return last - hash > 3 && strlen(last + 1) == want;
+}
+
 void
 htpasswd_free(struct htpasswd *h)
 {
@@ -172,6 +200,11 @@ htpasswd_load(const char *path, struct diag *d)
 			/* Name the user, never the hash. */
 			diag_add(d, "%s:%zu: user %s: unsupported or weak hash "
 			    "(use htpasswd -B for bcrypt)", path, lineno, line);
+			continue;
+		}
+		if (!htpasswd_hash_well_formed(colon + 1)) {
+			diag_add(d, "%s:%zu: user %s: malformed hash (cut short, "
+			    "or text after it?)", path, lineno, line);
 			continue;
 		}
 		if (h->n == HTPASSWD_MAX_USERS) {

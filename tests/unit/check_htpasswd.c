@@ -418,6 +418,95 @@ START_TEST(refuses_a_file_others_may_write)
 END_TEST
 
 /*
+ * A hash cut short or followed by blanks (a copy and paste) never matches:
+ * the user silently could not log in, and libcrypt refuses it at once, so
+ * as the first entry (the one hashed for unknown users) it made unknown
+ * users answer fast and known ones slow. Refused at load, naming the user.
+ */
+static void
+assert_malformed(const char *user, const char *hash)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	char		*text, *good = entry("ok", "$6$", "pw");
+	char		 want[TP_PATH_MAX + 128];
+
+	ck_assert_int_ne(asprintf(&text, "%s:%s\n%s", user, hash, good), -1);
+	h = load(text, &d);
+	ck_assert_msg(h == NULL, "accepted %s", hash);
+	ck_assert_uint_eq(diag_count(&d), 1);
+	snprintf(want, sizeof(want), "%s/users:1: user %s: malformed hash "
+	    "(cut short, or text after it?)", dir, user);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+	free(text);
+	free(good);
+}
+
+START_TEST(refuses_malformed_hashes)
+{
+	char	*b = tp_crypt("$2y$", "pw"), *s6 = tp_crypt("$6$", "pw");
+	char	*y = tp_crypt("$y$", "pw"), buf[256];
+
+	snprintf(buf, sizeof(buf), "%s ", b);
+	assert_malformed("space", buf);
+	snprintf(buf, sizeof(buf), "%s\t", s6);
+	assert_malformed("tab", buf);
+	snprintf(buf, sizeof(buf), "%.*s", (int)strlen(b) - 1, b);
+	assert_malformed("short-bcrypt", buf);
+	snprintf(buf, sizeof(buf), "%.*s", (int)strlen(s6) - 1, s6);
+	assert_malformed("short-sha512", buf);
+	snprintf(buf, sizeof(buf), "%sA", y);
+	assert_malformed("long-yescrypt", buf);
+	assert_malformed("setting-only", "$2y$10$");
+	assert_malformed("no-hash", "$6$saltsalt$");
+	assert_malformed("bad-char", "$6$sa!t$"
+	    "AkOOBO38SQQ8T8Q46KuCONe.8zg41nvCDKDq7pVQd2n2hy8sf8aR3G89VY.57up0"
+	    "eSIa/69odCCcLT4hx7FpW/");
+	free(b);
+	free(s6);
+	free(y);
+}
+END_TEST
+
+static void
+assert_loads_pw(const char *line)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+
+	h = load(line, &d);
+	ck_assert_msg(h != NULL, "refused %s", line);
+	ck_assert_int_eq(htpasswd_check(h, "u", "pw"), 1);
+	htpasswd_free(h);
+	diag_free(&d);
+}
+
+/* Well-formed ones of every accepted kind, rounds= included. */
+START_TEST(accepts_well_formed_hashes_of_each_kind)
+{
+	static const char *const prefixes[] = { "$2y$", "$2b$", "$2a$", "$y$",
+	    "$gy$", "$7$", "$6$", "$5$", NULL };
+	/* crypt("pw", "$N$rounds=1000$salt$"): gensalt writes no rounds=. */
+	static const char *const rounds[] = {
+	    "u:$6$rounds=1000$salt$d7eV9s8slZkQfSpeUNlCmopaL.Tpt4XY61764aINp2KR"
+	    "zpE5Z1iZ0R2WyFPpdxHBQpj2PwPDM2H3NdKLRu/Ax/\n",
+	    "u:$5$rounds=1000$salt$gdEupGonUIiJCMc1vfHpiFjFhRA3Jf3USQ7IYKjZitD\n",
+	    NULL };
+	char		*line;
+	size_t		 i;
+
+	for (i = 0; prefixes[i] != NULL; i++) {
+		line = entry("u", prefixes[i], "pw");
+		assert_loads_pw(line);
+		free(line);
+	}
+	for (i = 0; rounds[i] != NULL; i++)
+		assert_loads_pw(rounds[i]);
+}
+END_TEST
+
+/*
  * Apache's htpasswd -B changes the first line of a user listed twice, and
  * mod_authn_file reads the first: with the last one winning, a changed
  * password left the old one valid here. Refused, naming both lines.
@@ -498,6 +587,8 @@ main(void)
 	tcase_add_test(tc, reports_a_line_too_long);
 	tcase_add_test(tc, reports_a_missing_file);
 	tcase_add_test(tc, refuses_a_file_others_may_write);
+	tcase_add_test(tc, refuses_malformed_hashes);
+	tcase_add_test(tc, accepts_well_formed_hashes_of_each_kind);
 	tcase_add_test(tc, refuses_a_user_listed_twice);
 	tcase_add_test(tc, keeps_names_that_differ_in_case_or_length);
 	suite_add_tcase(s, tc);
