@@ -155,35 +155,57 @@ out:
 	return rc;
 }
 
-/* Each element is an OBJECT IDENTIFIER or a SEQUENCE { OID, SET }. */
+/* Bytes a DER header takes for a content of len bytes. */
+static long
+csrattrs_der_header_len(long len)
+{
+	long n = 2;
+
+	if (len >= 0x80)
+		for (; len > 0; len >>= 8)
+			n++;
+	return n;
+}
+
+/*
+ * Each element is an OBJECT IDENTIFIER or a SEQUENCE { OID, SET }, in DER:
+ * clients get these bytes as they are. ASN1_get_object reads BER (any
+ * class for the tag number, indefinite and non-minimal lengths), so the
+ * outer header is checked byte for byte and each element must be what
+ * OpenSSL re-encodes from it.
+ */
 static int
 csrattrs_check(const unsigned char *p, long len)
 {
 	const unsigned char	*end = p + len, *q;
+	unsigned char		*re = NULL;
 	long			 elen;
-	int			 tag, xclass, inf;
+	int			 tag, xclass, ret, relen;
 
-	if (ASN1_get_object(&p, &elen, &tag, &xclass, len) & 0x80 ||
-	    tag != V_ASN1_SEQUENCE || p + elen != end)
+	if (len < 2 || p[0] != 0x30)
+		return -1;
+	ret = ASN1_get_object(&p, &elen, &tag, &xclass, len);
+	if (ret & 0x80 || ret & 1 || p + elen != end ||
+	    csrattrs_der_header_len(elen) != len - elen)
 		return -1;
 	while (p < end) {
 		q = p;
-		if (ASN1_get_object(&q, &elen, &tag, &xclass, end - p) & 0x80)
-			return -1;
-		inf = 0;
-		if (tag == V_ASN1_OBJECT) {
+		if (*q == 0x06) {
 			ASN1_OBJECT *o = d2i_ASN1_OBJECT(NULL, &p, end - p);
 
-			inf = o == NULL;
+			relen = o == NULL ? -1 : i2d_ASN1_OBJECT(o, &re);
 			ASN1_OBJECT_free(o);
-		} else if (tag == V_ASN1_SEQUENCE) {
+		} else if (*q == 0x30) {
 			X509_ATTRIBUTE *a = d2i_X509_ATTRIBUTE(NULL, &p, end - p);
 
-			inf = a == NULL;
+			relen = a == NULL ? -1 : i2d_X509_ATTRIBUTE(a, &re);
 			X509_ATTRIBUTE_free(a);
 		} else
 			return -1;
-		if (inf || p != q + elen)
+		ret = relen > 0 && relen == p - q && memcmp(re, q, (size_t)relen) == 0;
+		OPENSSL_free(re);
+		re = NULL;
+		if (!ret)
 			return -1;
 	}
 	return 0;

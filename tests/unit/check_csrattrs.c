@@ -412,6 +412,25 @@ START_TEST(refuses_verbatim_elements_other_than_oids_and_attributes)
 }
 END_TEST
 
+/*
+ * The value is served to clients as it is: only DER. The outer tag was
+ * compared by number alone, whatever its class and form, and lengths
+ * were read the BER way.
+ */
+START_TEST(refuses_verbatim_values_that_are_not_der)
+{
+	assert_refused("sAsGCSqGSIb3DQEJBw==");	/* [16] { challengePassword } */
+	assert_refused("cAsGCSqGSIb3DQEJBw==");	/* [APPLICATION 16] { ... } */
+	assert_refused("EAsGCSqGSIb3DQEJBw==");	/* primitive 16 */
+	assert_refused("MIA=");			/* SEQUENCE, indefinite, no end */
+	assert_refused("MIAGCSqGSIb3DQEJBwAA");	/* SEQUENCE, indefinite */
+	assert_refused("MIELBgkqhkiG9w0BCQc=");	/* length 0x81 0x0b */
+	assert_refused("MAwGgQkqhkiG9w0BCQc=");	/* the OID's length 0x81 0x09 */
+	/* An Attribute whose SET has a non-minimal length. */
+	assert_refused("MBUwEwYJKoZIhvcNAQkOMYEFBgNVHRE=");
+}
+END_TEST
+
 START_TEST(refuses_verbatim_values_that_are_not_base64)
 {
 	assert_refused("MEEG!!!");
@@ -441,6 +460,7 @@ main(void)
 	tcase_add_test(tc, refuses_verbatim_values_that_are_not_a_sequence);
 	tcase_add_test(tc, refuses_verbatim_values_with_trailing_garbage);
 	tcase_add_test(tc, refuses_verbatim_elements_other_than_oids_and_attributes);
+	tcase_add_test(tc, refuses_verbatim_values_that_are_not_der);
 	tcase_add_test(tc, refuses_verbatim_values_that_are_not_base64);
 	suite_add_tcase(s, tc);
 	return tp_run(s);
