@@ -86,6 +86,43 @@ htpasswd_free(struct htpasswd *h)
 	free(h);
 }
 
+/*
+ * Length of the part of hash that sets the method and its cost, without
+ * the salt: "$2y$12$", "$6$rounds=N$" or "$6$", "$y$j9T$", the 11
+ * parameter characters after "$7$". Equal for two hashes that cost the same.
+ */
+static size_t
+htpasswd_setting_len(const char *hash)
+{
+	const char	*p, *last, *salt = NULL;
+
+	if (strncmp(hash, "$2", 2) == 0)
+		return 7;
+	if (strncmp(hash, "$7$", 3) == 0)
+		return strlen(hash) < 14 ? strlen(hash) : 14;
+	/* Else "...$salt$hash": everything before the salt. */
+	last = strrchr(hash, '$');
+	for (p = hash; p < last; p++)
+		if (*p == '$')
+			salt = p;
+	return salt != NULL ? (size_t)(salt - hash) + 1 : 0;
+}
+
+const char *
+htpasswd_mixed_costs(const struct htpasswd *h)
+{
+	size_t i, n0;
+
+	if (h->n == 0)
+		return NULL;
+	n0 = htpasswd_setting_len(h->entries[0].hash);
+	for (i = 1; i < h->n; i++)
+		if (htpasswd_setting_len(h->entries[i].hash) != n0 ||
+		    strncmp(h->entries[i].hash, h->entries[0].hash, n0) != 0)
+			return h->entries[i].user;
+	return NULL;
+}
+
 size_t
 htpasswd_count(const struct htpasswd *h)
 {

@@ -496,6 +496,7 @@ service_log_label(const struct est_label *lb)
 	char				 text[256], issuer_name[512];
 	char				 users[1024] = "", key_name[1024];
 	const char			*name = cfg->name ? cfg->name : "(default)";
+	const char			*mixed;
 	size_t				 i, n_trusted;
 
 	log_msg(LOG_LEVEL_INFO, "label %s: /.well-known/est/%s%s", name,
@@ -551,6 +552,12 @@ service_log_label(const struct est_label *lb)
 		log_msg(LOG_LEVEL_WARNING, "  the trust store holds this CA's own "
 		    "certificate: its clients may use simpleenroll (to renew "
 		    "themselves) although accept_issued = no");
+	if (lb->users != NULL && (mixed = htpasswd_mixed_costs(lb->users)) != NULL)
+		log_msg(LOG_LEVEL_WARNING, "  the password file %s mixes hash "
+		    "methods or costs (user %s differs from the first entry): a "
+		    "401 takes as long for an unknown user as for the first one, "
+		    "so such users can be told to exist by timing; rehash them "
+		    "alike", cfg->auth.htpasswd, mixed);
 	if (lb->users != NULL)
 		snprintf(users, sizeof(users), ", password file %s (%zu user(s), "
 		    "realm \"%s\")", cfg->auth.htpasswd, htpasswd_count(lb->users),

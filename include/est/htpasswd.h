@@ -21,6 +21,12 @@ struct htpasswd	*htpasswd_load(const char *path, struct diag *d);
 void		 htpasswd_free(struct htpasswd *);
 size_t		 htpasswd_count(const struct htpasswd *);
 /*
+ * An unknown user costs one hash with the first entry's method and cost.
+ * The name of a user whose hash has another method or cost (a 401 for
+ * that name takes another time, telling that it exists), or NULL.
+ */
+const char	*htpasswd_mixed_costs(const struct htpasswd *);
+/*
  * 1 if user exists and password matches. Takes about as long for an unknown
  * user as for a wrong password, so timing does not tell which names exist.
  */

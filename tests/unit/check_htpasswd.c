@@ -506,6 +506,67 @@ START_TEST(accepts_well_formed_hashes_of_each_kind)
 }
 END_TEST
 
+/* text loaded; htpasswd_mixed_costs' answer (NULL for none). */
+static void
+assert_mixed(const char *text, const char *want)
+{
+	struct htpasswd	*h;
+	struct diag	 d;
+	const char	*got;
+
+	h = load(text, &d);
+	ck_assert_ptr_nonnull(h);
+	got = htpasswd_mixed_costs(h);
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "%s named for %s", got, text);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+		    "%s named for %s", got ? got : "nobody", text);
+	htpasswd_free(h);
+	diag_free(&d);
+}
+
+/*
+ * An unknown user costs the first entry's hash: a user whose hash has
+ * another method or cost answers in another time, which service_load
+ * warns about. Same method and cost with other salts is not mixed.
+ */
+START_TEST(names_a_user_whose_hash_costs_differently)
+{
+	static const char *const same[] = { "$2y$", "$y$", "$gy$", "$7$",
+	    "$6$", "$5$", NULL };
+	static const char b12[] = "e:$2y$12$3i4LVN64sL0dmnui13Rg7ea1HUvp7gYlM2"
+	    "QZQVCpMfCr9bJ0sCkMu\n";
+	static const char r1000[] = "r:$6$rounds=1000$salt$d7eV9s8slZkQfSpeUNlC"
+	    "mopaL.Tpt4XY61764aINp2KRzpE5Z1iZ0R2WyFPpdxHBQpj2PwPDM2H3NdKLRu/Ax/\n";
+	char	*a, *b, *text;
+	size_t	 i;
+
+	for (i = 0; same[i] != NULL; i++) {
+		a = entry("a", same[i], "pw");
+		b = entry("b", same[i], "pw2");
+		ck_assert_int_ne(asprintf(&text, "%s%s", a, b), -1);
+		assert_mixed(text, NULL);
+		free(text);
+		free(a);
+		free(b);
+	}
+	a = entry("a", "$2y$", "pw");		/* cost 5 */
+	b = entry("b", "$6$", "pw");
+	ck_assert_int_ne(asprintf(&text, "%s%s", a, b), -1);
+	assert_mixed(text, "b");
+	free(text);
+	ck_assert_int_ne(asprintf(&text, "%s%s", a, b12), -1);
+	assert_mixed(text, "e");
+	free(text);
+	ck_assert_int_ne(asprintf(&text, "%s%s", b, r1000), -1);
+	assert_mixed(text, "r");
+	free(text);
+	free(a);
+	free(b);
+}
+END_TEST
+
 /*
  * Apache's htpasswd -B changes the first line of a user listed twice, and
  * mod_authn_file reads the first: with the last one winning, a changed
@@ -589,6 +650,7 @@ main(void)
 	tcase_add_test(tc, refuses_a_file_others_may_write);
 	tcase_add_test(tc, refuses_malformed_hashes);
 	tcase_add_test(tc, accepts_well_formed_hashes_of_each_kind);
+	tcase_add_test(tc, names_a_user_whose_hash_costs_differently);
 	tcase_add_test(tc, refuses_a_user_listed_twice);
 	tcase_add_test(tc, keeps_names_that_differ_in_case_or_length);
 	suite_add_tcase(s, tc);
