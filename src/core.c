@@ -723,6 +723,12 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 	}
 	if (core_authorize_extra(lb, op, &auth, &client, &csr, res) == -1)
 		goto out;
+	if (req->abandoned != NULL && req->abandoned(req->abandoned_arg)) {
+		core_fail(res, 503, "the front server closed the connection before "
+		    "the answer (its client left, or its timeout passed while the "
+		    "request waited): nothing issued%s", core_unspend_code(lb, &csr));
+		goto out;
+	}
 	if ((issued = certgen_issue(&lb->issuer, &csr, &plan, why,
 	    sizeof(why))) == NULL) {
 		core_fail(res, 500, "%s%s", why, core_unspend_code(lb, &csr));

@@ -253,6 +253,22 @@ estd_client_addr(struct estd_worker *w)
 	return a;
 }
 
+/*
+ * Has the front server closed its connection to us? Its client left, or its
+ * own timeout (nginx fastcgi_read_timeout, Apache ProxyTimeout) passed while
+ * the request waited in the socket's backlog or in the hook. A Unix socket
+ * whose peer closed polls POLLHUP; a peer that only shut its writing side
+ * (the request sent, the answer awaited) does not, nor does a TCP peer.
+ */
+static int
+estd_abandoned(void *arg)
+{
+	struct estd_worker	*w = arg;
+	struct pollfd		 pfd = { .fd = w->fcgi.ipcFd, .events = 0 };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR));
+}
+
 static void
 estd_serve_one(struct estd_worker *w)
 {
@@ -261,6 +277,7 @@ estd_serve_one(struct estd_worker *w)
 	struct timespec		 t0;
 	const char		*cert;
 	char			 identity[sizeof(res.identity) * 4];
+	int			 lost;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&req, 0, sizeof(req));
@@ -292,18 +309,25 @@ estd_serve_one(struct estd_worker *w)
 	}
 	req.body = w->body.data;
 	req.body_len = w->body.len;
+	req.abandoned = estd_abandoned;
+	req.abandoned_arg = w;
 
 	est_handle(w->svc, &req, &res);
 	estd_write_response(w, &res, req.method != NULL &&
 	    strcmp(req.method, "HEAD") == 0);
+	/* Issued, but the front server left in the meantime: say so. */
+	lost = res.status == 200 && res.body.len > 0 &&
+	    (res.op == EST_OP_SIMPLEENROLL || res.op == EST_OP_SIMPLEREENROLL) &&
+	    estd_abandoned(w);
 
-	log_msg(res.status < 500 ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR,
+	log_msg(res.status < 500 && !lost ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR,
 	    "req=%lx.%lu label=%s op=%s method=%s addr=%s client=\"%s\" "
-	    "status=%d ms=%.2f %s", (unsigned long)w->pid, w->served,
+	    "status=%d ms=%.2f %s%s", (unsigned long)w->pid, w->served,
 	    res.label ? res.label : "-", est_op_name(res.op),
 	    req.method ? req.method : "-", estd_client_addr(w),
 	    log_quote(res.identity, identity, sizeof(identity)), res.status,
-	    estd_ms_since(&t0), res.reason);
+	    estd_ms_since(&t0), res.reason, lost ? " (not delivered: the front "
+	    "server had closed the connection)" : "");
 	est_response_free(&res);
 	/* A huge body must not stay allocated in an idle worker. */
 	if (w->body.cap > 4 * w->svc->cfg->max_body)

@@ -55,6 +55,14 @@ struct est_request {
 	const char		*authorization;	/* Authorization header, may be NULL */
 	const char		*remote_user;	/* front server's REMOTE_USER, may be NULL */
 	time_t			 now;		/* 0: the current time */
+	/*
+	 * May be NULL. Asked just before a certificate is signed: 1 when
+	 * the front server has given up on the request (its client left,
+	 * or its timeout passed while the request waited for a worker or
+	 * in the hook), so that nothing is issued that nobody receives.
+	 */
+	int			(*abandoned)(void *);
+	void			*abandoned_arg;
 };
 
 struct est_response {
