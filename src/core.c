@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -591,6 +592,18 @@ out:
 	return rc;
 }
 
+/* "YYYY-MM-DD HH:MM:SS" in UTC. */
+static const char *
+core_utc(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(out, outlen, "?");
+	return out;
+}
+
 /* The checks after the policy: the operator's hook, then the enrollment code. */
 static int
 core_authorize_extra(const struct est_label *lb, enum est_op op,
@@ -677,7 +690,7 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 	struct buf		 der;
 	enum b64_status		 bs;
 	X509			*issued = NULL;
-	char			 why[200];
+	char			 why[200], stamp[32];
 	time_t			 now = req->now != 0 ? req->now : time(NULL);
 	int			 lends_name = 1;
 
@@ -714,6 +727,16 @@ core_enroll(const struct est_service *svc, const struct est_label *lb,
 	}
 	if (csr_parse(der.data, der.len, &csr, why, sizeof(why)) != CSR_OK) {
 		core_fail(res, 400, "%s", why);
+		goto out;
+	}
+	/*
+	 * The CA's own expiry is the server's failure, not the client's: 500
+	 * (logged at error level) with what to do, rather than a 403.
+	 */
+	if (lb->issuer.not_after <= now) {
+		core_fail(res, 500, "the CA certificate expired on %s UTC: "
+		    "nothing can be issued until it is renewed (then reload)",
+		    core_utc(lb->issuer.not_after, stamp, sizeof(stamp)));
 		goto out;
 	}
 	if (policy_decide(pr, op, &csr, &client, now, lb->issuer.not_after,

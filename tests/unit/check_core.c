@@ -462,6 +462,23 @@ START_TEST(verifies_the_client_at_the_request_time)
 }
 END_TEST
 
+START_TEST(answers_500_once_the_ca_certificate_has_expired)
+{
+	struct tp_csr_spec	 spec = { .cn = "d" };
+	struct est_response	 res;
+	time_t			 saved = svc.labels[0].issuer.not_after;
+
+	/* A running worker whose CA certificate expired since it loaded it. */
+	svc.labels[0].issuer.not_after = time(NULL) - 60;
+	post(ENROLL, TP_EC_P256, &spec, boot_pem, &res);
+	svc.labels[0].issuer.not_after = saved;
+	assert_fail(&res, 500, "the CA certificate expired on ");
+	ck_assert_ptr_nonnull(strstr(res.reason, " UTC: nothing can be issued "
+	    "until it is renewed (then reload)"));
+	est_response_free(&res);
+}
+END_TEST
+
 START_TEST(answers_403_for_a_server_only_certificate)
 {
 	struct tp_cert_spec	 s = { .cn = "srv", .eku = "serverAuth" };
@@ -1759,6 +1776,7 @@ main(void)
 	tcase_add_test(tc, answers_400_for_truncated_der);
 	tcase_add_test(tc, answers_400_for_a_bad_csr_signature);
 	tcase_add_test(tc, answers_403_for_requests_the_policy_refuses);
+	tcase_add_test(tc, answers_500_once_the_ca_certificate_has_expired);
 	tcase_add_test(tc, answers_403_for_the_rfc7030_a3_request);
 	tcase_add_test(tc, enrolls_and_returns_one_certificate_that_verifies);
 	tcase_add_test(tc, enrolls_from_a_pem_armored_request);
