@@ -469,6 +469,19 @@ estd_print_problems(const struct diag *d)
 	return 1;
 }
 
+/* estd -t: what would not stop the workers but needs the operator soon. */
+static void
+estd_print_warnings(const struct est_service *svc)
+{
+	char	warning[1536];
+	size_t	i;
+
+	for (i = 0; i < svc->n_labels; i++)
+		if (service_ca_expiry_warning(&svc->labels[i], time(NULL), warning,
+		    sizeof(warning)))
+			fprintf(stderr, "estd: warning: %s\n", warning);
+}
+
 static void
 estd_state_free(struct estd_state *st)
 {
@@ -763,6 +776,7 @@ main(int argc, char *argv[])
 			estd_print_problems(&d);
 			goto out;
 		}
+		estd_print_warnings(w.svc);
 		printf("estd: %s: configuration OK\n", path);
 		rc = 0;
 		goto out;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -495,6 +496,7 @@ service_log_label(const struct est_label *lb)
 	const struct est_profile	*pr = &cfg->profile;
 	char				 text[256], issuer_name[512];
 	char				 users[1024] = "", key_name[1024];
+	char				 warning[1536];
 	const char			*name = cfg->name ? cfg->name : "(default)";
 	const char			*mixed;
 	size_t				 i, n_trusted;
@@ -541,6 +543,8 @@ service_log_label(const struct est_label *lb)
 		log_msg(LOG_LEVEL_WARNING, "  the CA certificate's "
 		    "extendedKeyUsage lacks clientAuth: certificates it issues "
 		    "cannot authenticate simplereenroll");
+	if (service_ca_expiry_warning(lb, time(NULL), warning, sizeof(warning)))
+		log_msg(LOG_LEVEL_WARNING, "  %s", warning);
 	/* Renewal presents the issued certificate: TLS wants it for clientAuth. */
 	for (i = 0; i < pr->n_eku && pr->eku_nids[i] != NID_client_auth; i++)
 		continue;
@@ -569,6 +573,24 @@ service_log_label(const struct est_label *lb)
 	log_msg(LOG_LEVEL_INFO, "  /csrattrs: %s", lb->csrattrs_body.len ?
 	    (pr->csrattrs == CSRATTRS_VERBATIM ? "verbatim from the configuration" :
 	    "derived from the profile") : "none (204)");
+}
+
+int
+service_ca_expiry_warning(const struct est_label *lb, time_t now, char *out,
+    size_t outlen)
+{
+	time_t	left = lb->issuer.not_after - now;
+	char	na[64];
+
+	if (left >= (time_t)lb->cfg->profile.validity_days * 86400)
+		return 0;
+	snprintf(out, outlen, "the CA certificate %s expires on %s, in %lld "
+	    "day(s): certificates issued now end then, before validity_days "
+	    "(%u); renew the CA certificate", lb->cfg->ca_cert,
+	    service_bio_text(na, sizeof(na), service_print_time,
+	    X509_get0_notAfter(lb->issuer.cert)), (long long)(left / 86400),
+	    lb->cfg->profile.validity_days);
+	return 1;
 }
 
 void

@@ -5,6 +5,8 @@
 #ifndef EST_SERVICE_H
 #define EST_SERVICE_H
 
+#include <time.h>
+
 #include "est/buf.h"
 #include "est/config.h"
 #include "est/diag.h"
@@ -43,6 +45,12 @@ void	service_free(struct est_service *);
 void	service_check_access(const struct est_service *, struct diag *d);
 /* The label called name (NULL: the unlabelled default), or NULL. */
 const struct est_label *service_label(const struct est_service *, const char *name);
+/*
+ * 1, with a one-line warning in out, when the label's CA certificate ends
+ * sooner than validity_days from now (issued certificates are cut to it).
+ */
+int	service_ca_expiry_warning(const struct est_label *, time_t now, char *out,
+	    size_t outlen);
 /* Logs what was loaded: CA subject, key, validity, usages, trust store. */
 void	service_log_summary(const struct est_service *);
 

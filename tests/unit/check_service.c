@@ -656,6 +656,41 @@ START_TEST(summary_shows_this_ca_when_the_trust_store_holds_it)
 }
 END_TEST
 
+START_TEST(warns_of_a_ca_certificate_that_ends_before_validity_days)
+{
+	struct tp_cert_spec	 ca_spec = { .cn = "EST Test CA", .ca = 1,
+	    .ku = "keyCertSign", .not_after = time(NULL) + 10 * 86400 + 600 };
+	X509			*ca = tp_cert(&ca_spec, env.ca_key, NULL, NULL);
+	struct est_service	 svc;
+	struct diag		 d;
+	char			 warning[1536], *text;
+
+	tp_write_certs(env.dir, "ca.pem", &ca, 1);
+	ck_assert_int_eq(load(NULL, &svc, &d), 0);
+	ck_assert_int_eq(service_ca_expiry_warning(&svc.labels[0], time(NULL),
+	    warning, sizeof(warning)), 1);
+	ck_assert_ptr_nonnull(strstr(warning, ", in 10 day(s): certificates "
+	    "issued now end then, before validity_days (365); renew the CA "
+	    "certificate"));
+	text = summary_text(&svc);
+	ck_assert_ptr_nonnull(strstr(text, "warning:   the CA certificate "));
+	ck_assert_ptr_nonnull(strstr(text, "expires on "));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	/* validity_days within what is left: nothing to say. */
+	ck_assert_int_eq(load("[profile]\nvalidity_days = 7\n", &svc, &d), 0);
+	ck_assert_int_eq(service_ca_expiry_warning(&svc.labels[0], time(NULL),
+	    warning, sizeof(warning)), 0);
+	text = summary_text(&svc);
+	ck_assert_ptr_null(strstr(text, "expires on "));
+	free(text);
+	service_free(&svc);
+	diag_free(&d);
+	X509_free(ca);
+}
+END_TEST
+
 START_TEST(summary_warns_of_anchors_and_a_ca_that_cannot_serve)
 {
 	struct tp_cert_spec	 old_spec = { .cn = "Old CA", .ca = 1,
@@ -931,6 +966,7 @@ main(void)
 	tcase_add_test(tc, summary_logs_the_ca_cacerts_and_trust_store);
 	tcase_add_test(tc, summary_shows_this_ca_when_the_trust_store_holds_it);
 	tcase_add_test(tc, summary_warns_of_anchors_and_a_ca_that_cannot_serve);
+	tcase_add_test(tc, warns_of_a_ca_certificate_that_ends_before_validity_days);
 	tcase_add_test(tc, summary_logs_every_effective_setting);
 	tcase_add_test(tc, summary_warns_of_a_profile_without_client_auth);
 	tcase_add_test(tc, loads_every_label_with_its_own_ca);
