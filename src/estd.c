@@ -656,11 +656,32 @@ estd_reload_state(struct estd_worker *w)
 	w->svc = &st->svc;
 }
 
+/*
+ * accept() out of descriptors or memory: the connection stays queued. A
+ * worker that exited instead would be replaced, fail again, and multiwatch
+ * would give up on it, leaving the pool empty after the shortage passed
+ * (a system-wide ENFILE takes every worker at once). Waits a second
+ * (a signal cuts it short) and says so, at first and then every minute.
+ * 1: try again.
+ */
+static int
+estd_accept_later(int err, unsigned long *failures)
+{
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return 0;
+	if ((*failures)++ % 60 == 0)
+		log_msg(LOG_LEVEL_ERROR, "accept failed: %s (%lu time(s)); "
+		    "retrying every second", strerror(err), *failures);
+	poll(NULL, 0, 1000);
+	return 1;
+}
+
 static int
 estd_serve(struct estd_worker *w)
 {
-	sigset_t held;
-	int	 rc, drain_fd;
+	sigset_t	 held;
+	unsigned long	 accept_failures = 0;
+	int		 rc, drain_fd;
 
 	buf_init(&w->body);
 	w->pid = getpid();
@@ -691,8 +712,15 @@ estd_serve(struct estd_worker *w)
 		if (rc < 0) {
 			if (rc == -EINTR || estd_stop || estd_reload)
 				continue;
+			if (estd_accept_later(-rc, &accept_failures))
+				continue;
 			log_msg(LOG_LEVEL_ERROR, "accept failed: %s", strerror(-rc));
 			break;
+		}
+		if (accept_failures > 0) {
+			log_msg(LOG_LEVEL_WARNING, "accepting again after %lu failed "
+			    "attempt(s)", accept_failures);
+			accept_failures = 0;
 		}
 		/* Hold signals while serving: no read is interrupted midway. */
 		sigprocmask(SIG_BLOCK, &held, NULL);
