@@ -25,7 +25,7 @@ set -u
 
 mode=${1:-run}
 : "${CLANG:=clang}" "${FUZZ_SECONDS:=60}"
-: "${FUZZ_HARNESSES:=fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert fuzz_certparse}"
+: "${FUZZ_HARNESSES:=fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert fuzz_certparse fuzz_htpasswd fuzz_csrattrs}"
 : "${FUZZ_SRCDIR:?}" "${FUZZ_BUILDDIR:?}" "${FUZZ_SOURCES:?}"
 : "${FUZZ_CFLAGS:=}" "${FUZZ_LIBS:=}"
 

@@ -9,7 +9,7 @@
 # crashing inputs go to fuzz/work/<harness>/ in the build directory, never
 # into the source tree; see fuzz/README.md.
 FUZZ_HARNESSES = fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert \
-	fuzz_certparse
+	fuzz_certparse fuzz_htpasswd fuzz_csrattrs
 FUZZ_SECONDS = 60
 CLANG = clang
 
@@ -39,4 +39,5 @@ EXTRA_DIST += fuzz/README.md fuzz/fuzz.sh fuzz/make-seeds.sh \
 	fuzz/fuzz_pki.c fuzz/fuzz_pki.h \
 	fuzz/fuzz_core.c fuzz/fuzz_b64.c fuzz/fuzz_csr.c \
 	fuzz/fuzz_config.c fuzz/fuzz_peercert.c fuzz/fuzz_certparse.c \
+	fuzz/fuzz_htpasswd.c fuzz/fuzz_csrattrs.c \
 	fuzz/corpus

@@ -25,7 +25,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 umask 022
 
-for h in fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert fuzz_certparse; do
+for h in fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert fuzz_certparse \
+    fuzz_htpasswd fuzz_csrattrs; do
     mkdir -p "$out/$h"
     find "$out/$h" -type f ! -name 'regress-*' -delete
 done
@@ -190,6 +191,30 @@ done
 head -c 100 "$Q/p256.der" > "$Q/truncated"
 : > "$Q/empty"
 
+# ---------------------------------------------------------------- fuzz_htpasswd
+# Hashes made here for "secret"; the file format as htpasswd(1) writes it.
+H=$out/fuzz_htpasswd
+bcrypt=$(htpasswd -nbB -C 5 alice secret | cut -d: -f2)
+sha512=$("$OPENSSL" passwd -6 -salt fuzzsaltfuzzsalt secret)
+sha256=$("$OPENSSL" passwd -5 -salt fuzzsalt secret)
+printf 'alice:%s\n' "$bcrypt" > "$H/bcrypt"
+printf 'alice:%s\nbob:%s\ncarol:%s\n' "$bcrypt" "$sha512" "$sha256" > "$H/mixed-methods"
+printf '# devices\r\n\r\nalice:%s\r\nbob:%s' "$sha512" "$sha512" > "$H/crlf-comment-no-final-newline"
+printf 'alice:%s\nalice:%s\n' "$sha512" "$bcrypt" > "$H/user-twice"
+printf 'alice:$apr1$abc$def\nbob:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=\ncarol:secret\n' > "$H/weak-methods"
+printf 'alice:$2y$10$abc\nbob:%s \n' "$sha512" > "$H/cut-short-and-blank"
+: > "$H/empty"
+
+# ---------------------------------------------------------------- fuzz_csrattrs
+# RFC 8951's example value, the empty SEQUENCE, and BER that is not DER.
+A=$out/fuzz_csrattrs
+printf 'MEEGCSqGSIb3DQEJBzASBgcqhkjOPQIBMQcGBSuBBAAiMBYGCSqGSIb3DQEJDjEJBgcrBgEBAQEWBggqhkjOPQQDAw==' > "$A/rfc8951"
+printf 'MAA=' > "$A/empty-sequence"
+printf 'MIAGCSqGSIb3DQEJBwAA' > "$A/indefinite-length"
+printf 'MIEHBgUrgQQAIg==' > "$A/long-form-length"
+printf 'MAsGCSqGS\r\n Ib3D \tQEJBw==' > "$A/blanks"
+printf 'auto' > "$A/auto"
+
 # ---------------------------------------------------------------- fuzz_config
 C=$out/fuzz_config
 cp "$top/fcgi-conf/estd.conf" "$C/sample-estd.conf"
@@ -317,6 +342,7 @@ if grep -rl 'PRIVATE KEY' "$out" > /dev/null; then
     echo "$0: a private key ended up in $out" >&2
     exit 1
 fi
-for h in fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert; do
+for h in fuzz_core fuzz_b64 fuzz_csr fuzz_config fuzz_peercert fuzz_certparse \
+    fuzz_htpasswd fuzz_csrattrs; do
     printf '%-14s %3d seeds\n' "$h" "$(find "$out/$h" -type f | wc -l)"
 done
